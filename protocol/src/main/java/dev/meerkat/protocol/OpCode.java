@@ -39,12 +39,15 @@ public final class OpCode {
     private OpCode() {
     }
 
-    /** The 4-letter tag ZooKeeper prints for an op in {@code cons} output. */
+    /**
+     * The tag ZooKeeper prints as {@code lop} in {@code cons} output (FinalRequestProcessor's lastOp),
+     * "NA" for ops it has no tag for.
+     */
     public static String shortName(int op) {
         return switch (op) {
             case NOTIFICATION -> "NOTI";
             case CREATE -> "CREA";
-            case DELETE -> "DELE";
+            case DELETE, DELETE_CONTAINER -> "DELE";
             case EXISTS -> "EXIS";
             case GET_DATA -> "GETD";
             case SET_DATA -> "SETD";
@@ -56,16 +59,14 @@ public final class OpCode {
             case GET_CHILDREN2 -> "GETC";
             case CHECK -> "CHEC";
             case MULTI -> "MULT";
-            case CREATE2 -> "CREA";
+            case CREATE2, CREATE_CONTAINER, CREATE_TTL -> "CREA";
             case RECONFIG -> "RECO";
             case CHECK_WATCHES -> "CHKW";
             case REMOVE_WATCHES -> "REMW";
-            case CREATE_CONTAINER -> "CCON";
-            case DELETE_CONTAINER -> "DCON";
-            case CREATE_TTL -> "CTTL";
             case MULTI_READ -> "MLTR";
             case AUTH -> "AUTH";
-            case SET_WATCHES, SET_WATCHES2 -> "SETW";
+            case SET_WATCHES -> "SETW";
+            case SET_WATCHES2 -> "STW2";
             case SASL -> "SASL";
             case GET_EPHEMERALS -> "GETE";
             case GET_ALL_CHILDREN_NUMBER -> "GETACN";
@@ -74,7 +75,7 @@ public final class OpCode {
             case CREATE_SESSION -> "SESS";
             case CLOSE_SESSION -> "CLOS";
             case ERROR -> "ERROR";
-            default -> "UNKNOWN";
+            default -> "NA";
         };
     }
 }
