@@ -82,6 +82,9 @@ public final class AclChecker {
      * Checks an ACL list from create or setACL and returns what is to be stored. As in ZooKeeper,
      * duplicates are dropped (first kept) before {@code auth} entries are expanded, one entry per
      * identity whose scheme proves a user; permission bits are stored as given, without checks.
+     * Entries are checked in order and the first bad one decides.
+     *
+     * @throws MalformedAclException for an entry without an id under world, digest or ip
      */
     public List<ACL> fixupAcl(List<ACL> acl, List<Id> identities) throws InvalidAclException {
         if (acl == null || acl.isEmpty()) {
@@ -94,6 +97,9 @@ public final class AclChecker {
                 throw new InvalidAclException("ACL entry without a scheme: " + entry);
             }
             Id id = entry.id();
+            if (id.id() == null && (WORLD.equals(id.scheme()) || provider(id.scheme()) != null)) {
+                throw new MalformedAclException("ACL entry without an id: " + id.scheme());
+            }
             if (WORLD.equals(id.scheme()) && ANYONE.equals(id.id())) {
                 result.add(entry);
             } else if (AUTH.equals(id.scheme())) {

@@ -8,6 +8,7 @@ import dev.meerkat.protocol.record.ACL;
 import dev.meerkat.protocol.record.Id;
 import dev.meerkat.server.auth.AclChecker;
 import dev.meerkat.server.auth.InvalidAclException;
+import dev.meerkat.server.auth.MalformedAclException;
 import dev.meerkat.server.request.PrepView.NodeState;
 import dev.meerkat.server.tree.DataTree;
 import dev.meerkat.server.tree.EphemeralType;
@@ -174,6 +175,8 @@ final class Prep {
     private List<ACL> fixupAcl(List<ACL> aclList, List<Id> identities) throws PrepException {
         try {
             return acl.fixupAcl(aclList, identities);
+        } catch (MalformedAclException e) {
+            throw new PrepException(Code.MARSHALLINGERROR);
         } catch (InvalidAclException e) {
             throw new PrepException(Code.INVALIDACL);
         }

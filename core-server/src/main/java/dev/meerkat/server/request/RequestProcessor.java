@@ -397,6 +397,11 @@ public final class RequestProcessor implements AutoCloseable {
             try {
                 txns.add(prepare(view, c, ops.get(i).type(), ops.get(i).request()));
             } catch (PrepException e) {
+                if (e.code() == Code.MARSHALLINGERROR) {
+                    // ZooKeeper cannot build the multi at all: the whole request fails, without per-op results.
+                    reply(c, r, tree.lastProcessedZxid(), Code.MARSHALLINGERROR, null);
+                    return;
+                }
                 // ZooKeeper reports OK for the ops before the failure and RUNTIMEINCONSISTENCY after.
                 List<MultiResponse.Result> results = new ArrayList<>(ops.size());
                 for (int j = 0; j < ops.size(); j++) {
