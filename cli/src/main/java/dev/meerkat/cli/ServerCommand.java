@@ -27,7 +27,13 @@ final class ServerCommand implements Callable<Integer> {
             return 2;
         }
         config.warnings().forEach(w -> System.err.println("warning: " + w));
-        MeerkatServer server = MeerkatServer.start(config);
+        MeerkatServer server;
+        try {
+            server = MeerkatServer.start(config);
+        } catch (java.io.IOException e) {
+            System.err.println("Cannot start: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

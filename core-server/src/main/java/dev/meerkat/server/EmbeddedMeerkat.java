@@ -22,10 +22,12 @@ import java.util.stream.Stream;
  */
 public final class EmbeddedMeerkat implements AutoCloseable {
     private final Path dataDir;
-    private final MeerkatServer server;
+    private final UnaryOperator<ServerConfig.Builder> settings;
+    private MeerkatServer server;
 
-    private EmbeddedMeerkat(Path dataDir, MeerkatServer server) {
+    private EmbeddedMeerkat(Path dataDir, UnaryOperator<ServerConfig.Builder> settings, MeerkatServer server) {
         this.dataDir = dataDir;
+        this.settings = settings;
         this.server = server;
     }
 
@@ -42,20 +44,38 @@ public final class EmbeddedMeerkat implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ServerConfig config = settings.apply(ServerConfig.builder()
-                .clientPort(0)
-                .clientPortAddress("127.0.0.1")
-                .dataDir(dir)).build();
         try {
-            return new EmbeddedMeerkat(dir, MeerkatServer.start(config));
+            return new EmbeddedMeerkat(dir, settings, MeerkatServer.start(config(dir, 0, settings)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             deleteRecursively(dir);
             throw new IllegalStateException("interrupted while starting", e);
+        } catch (IOException e) {
+            deleteRecursively(dir);
+            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             deleteRecursively(dir);
             throw e;
         }
+    }
+
+    private static ServerConfig config(Path dir, int port, UnaryOperator<ServerConfig.Builder> settings) {
+        return settings.apply(ServerConfig.builder()
+                .clientPort(port)
+                .clientPortAddress("127.0.0.1")
+                // Tests start many servers; a small preallocation keeps each start cheap.
+                .preAllocSizeKb(1024)
+                .dataDir(dir)).build();
+    }
+
+    /**
+     * Stops the server and starts a new one on the same port and data directory, as a restart of
+     * the process would: what it serves afterwards is what it recovered from disk.
+     */
+    public void restart() throws IOException, InterruptedException {
+        int port = port();
+        server.close();
+        server = MeerkatServer.start(config(dataDir, port, settings));
     }
 
     public int port() {

@@ -4,12 +4,21 @@ import dev.meerkat.server.admin.FourLetterWords;
 import dev.meerkat.server.config.ServerConfig;
 import dev.meerkat.server.net.ClientListener;
 import dev.meerkat.server.request.RequestProcessor;
+import dev.meerkat.server.storage.Durability;
+import dev.meerkat.server.storage.SnapshotSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
-/** A standalone Meerkat server: the request processor behind the client port. */
+/**
+ * A standalone Meerkat server: recovery from the data directories, then the request processor
+ * (which logs every txn before applying it) behind the client port.
+ */
 public final class MeerkatServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MeerkatServer.class);
     /** Standalone servers use id 1, which becomes the top byte of every session id. */
@@ -18,26 +27,51 @@ public final class MeerkatServer implements AutoCloseable {
     private static final long STANDALONE_CONF_SERVER_ID = 0;
 
     private final ServerConfig config;
+    private final Durability durability;
     private final RequestProcessor processor;
     private final ClientListener listener;
+    private final ScheduledExecutorService purger;
 
-    private MeerkatServer(ServerConfig config) throws InterruptedException {
+    private MeerkatServer(ServerConfig config) throws IOException, InterruptedException {
         this.config = config;
-        this.processor = new RequestProcessor(config, STANDALONE_SERVER_ID);
+        this.durability = Durability.open(config);
+        Durability.Recovered recovered = durability.recovered();
+        this.processor = new RequestProcessor(config, STANDALONE_SERVER_ID, recovered.tree(), durability.sink(),
+                durability.snapshotDir());
+        for (SnapshotSession s : recovered.sessions()) {
+            processor.restoreSession(s.id(), s.timeout(), s.password());
+        }
         processor.start();
         try {
             this.listener = new ClientListener(config, processor,
                     new FourLetterWords(config, processor, STANDALONE_CONF_SERVER_ID));
         } catch (RuntimeException | InterruptedException e) {
             processor.close();
+            durability.close();
             throw e;
         }
+        this.purger = config.purgeInterval() > 0 ? startPurger(config.purgeInterval()) : null;
         LOG.info("Meerkat serving clients on {} (tickTime {} ms, sessions {}..{} ms)", listener.localAddress(),
                 config.tickTime(), config.minSessionTimeout(), config.maxSessionTimeout());
     }
 
-    /** Starts a server and returns once its client port accepts connections. */
-    public static MeerkatServer start(ServerConfig config) throws InterruptedException {
+    private ScheduledExecutorService startPurger(int hours) {
+        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "meerkat-purge");
+            t.setDaemon(true);
+            return t;
+        });
+        s.scheduleWithFixedDelay(durability::purge, hours, hours, TimeUnit.HOURS);
+        return s;
+    }
+
+    /**
+     * Recovers from the data directories and starts serving; returns once the client port accepts
+     * connections.
+     *
+     * @throws IOException when the data on disk cannot be trusted or the directories not used
+     */
+    public static MeerkatServer start(ServerConfig config) throws IOException, InterruptedException {
         return new MeerkatServer(config);
     }
 
@@ -53,10 +87,23 @@ public final class MeerkatServer implements AutoCloseable {
         return config;
     }
 
+    public Durability durability() {
+        return durability;
+    }
+
+    /** Stops taking connections, then makes everything already accepted durable before returning. */
     @Override
     public void close() {
+        if (purger != null) {
+            purger.shutdownNow();
+        }
         listener.close();
         processor.close();
+        try {
+            durability.close();
+        } catch (IOException e) {
+            LOG.error("Closing the transaction log failed", e);
+        }
         LOG.info("Meerkat on port {} stopped", config.clientPort());
     }
 }

@@ -47,6 +47,8 @@ public final class ServerConfig {
     static final String GLOBAL_OUTSTANDING_LIMIT = "globalOutstandingLimit";
     static final String SUPER_DIGEST = "superDigest";
     static final String SKIP_ACL = "skipACL";
+    static final String FORCE_SYNC = "forceSync";
+    static final String PRE_ALLOC_SIZE = "preAllocSize";
     static final String INIT_LIMIT = "initLimit";
     static final String SYNC_LIMIT = "syncLimit";
     static final String PEER_TYPE = "peerType";
@@ -64,7 +66,9 @@ public final class ServerConfig {
             "zookeeper.globalOutstandingLimit", GLOBAL_OUTSTANDING_LIMIT,
             "zookeeper.DigestAuthenticationProvider.superDigest", SUPER_DIGEST,
             "DigestAuthenticationProvider.superDigest", SUPER_DIGEST,
-            "zookeeper.skipACL", SKIP_ACL);
+            "zookeeper.skipACL", SKIP_ACL,
+            "zookeeper.forceSync", FORCE_SYNC,
+            "zookeeper.preAllocSize", PRE_ALLOC_SIZE);
 
     /** Every four-letter word ZooKeeper 3.9 knows; {@code *} in the whitelist means these. */
     public static final Set<String> FOUR_LETTER_WORDS = Collections.unmodifiableSet(new TreeSet<>(List.of(
@@ -95,6 +99,8 @@ public final class ServerConfig {
     private final int globalOutstandingLimit;
     private final String superDigest;
     private final boolean skipAcl;
+    private final boolean forceSync;
+    private final int preAllocSizeKb;
     private final SortedMap<Integer, String> servers;
     private final int initLimit;
     private final int syncLimit;
@@ -120,6 +126,8 @@ public final class ServerConfig {
         this.globalOutstandingLimit = b.globalOutstandingLimit;
         this.superDigest = b.superDigest;
         this.skipAcl = b.skipAcl;
+        this.forceSync = b.forceSync;
+        this.preAllocSizeKb = b.preAllocSizeKb;
         this.servers = Collections.unmodifiableSortedMap(new TreeMap<>(b.servers));
         this.initLimit = b.initLimit;
         this.syncLimit = b.syncLimit;
@@ -191,6 +199,8 @@ public final class ServerConfig {
                 case GLOBAL_OUTSTANDING_LIMIT -> b.globalOutstandingLimit(parseInt(key, value));
                 case SUPER_DIGEST -> b.superDigest(value);
                 case SKIP_ACL -> b.skipAcl(parseBoolean(key, value));
+                case FORCE_SYNC -> b.forceSync(parseBoolean(key, value));
+                case PRE_ALLOC_SIZE -> b.preAllocSizeKb(parseInt(key, value));
                 case INIT_LIMIT -> b.initLimit(parseInt(key, value));
                 case SYNC_LIMIT -> b.syncLimit(parseInt(key, value));
                 case PEER_TYPE -> b.peerType(value);
@@ -327,6 +337,16 @@ public final class ServerConfig {
         return skipAcl;
     }
 
+    /** false skips every fsync of the transaction log (ZooKeeper's forceSync=no): nothing is then durable. */
+    public boolean forceSync() {
+        return forceSync;
+    }
+
+    /** How much the transaction log grows a segment file by at a time, in KiB (ZooKeeper's preAllocSize). */
+    public int preAllocSizeKb() {
+        return preAllocSizeKb;
+    }
+
     /** {@code server.N} lines as written, by N. */
     public Map<Integer, String> servers() {
         return servers;
@@ -389,6 +409,8 @@ public final class ServerConfig {
         private int globalOutstandingLimit = 1000;
         private String superDigest;
         private boolean skipAcl = false;
+        private boolean forceSync = true;
+        private int preAllocSizeKb = 65536;
         private final Map<Integer, String> servers = new TreeMap<>();
         private int initLimit = 10;
         private int syncLimit = 5;
@@ -490,6 +512,16 @@ public final class ServerConfig {
             return this;
         }
 
+        public Builder forceSync(boolean forceSync) {
+            this.forceSync = forceSync;
+            return this;
+        }
+
+        public Builder preAllocSizeKb(int kib) {
+            this.preAllocSizeKb = kib;
+            return this;
+        }
+
         public Builder server(int id, String spec) {
             this.servers.put(id, spec);
             return this;
@@ -532,6 +564,9 @@ public final class ServerConfig {
             }
             if (clientPortAddress == null || clientPortAddress.isBlank()) {
                 throw new ConfigException("invalid value for " + name(CLIENT_PORT_ADDRESS) + ": it must not be empty");
+            }
+            if (preAllocSizeKb < 0 || preAllocSizeKb > 256 * 1024) {
+                throw invalid(PRE_ALLOC_SIZE, preAllocSizeKb, "must be in 0..262144 (KiB)");
             }
             if (maxClientCnxns < 0) {
                 throw invalid(MAX_CLIENT_CNXNS, maxClientCnxns, "must be 0 (no limit) or more");

@@ -16,6 +16,7 @@ import dev.meerkat.protocol.record.RequestHeader;
 import dev.meerkat.protocol.record.WatcherEvent;
 import dev.meerkat.server.request.Request;
 import dev.meerkat.server.request.RequestProcessor;
+import dev.meerkat.server.request.Slot;
 import dev.meerkat.server.watch.WatchedEvent;
 import dev.meerkat.server.watch.Watcher;
 import io.netty.buffer.ByteBuf;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +61,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     private boolean closed;
     private boolean throttled;
     private boolean oldClient;
+    private final ArrayDeque<Slot> slots = new ArrayDeque<>();
+    private List<Request> awaitingSession;
 
     // Read by four-letter words from other threads.
     private volatile long sessionId;
@@ -264,6 +268,23 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
         if (channel != null) {
             channel.config().setAutoRead(!throttled);
         }
+    }
+
+    /** Requests waiting for their turn to be answered (processor thread only). */
+    public ArrayDeque<Slot> slots() {
+        return slots;
+    }
+
+    /**
+     * Requests that arrived while the session was being created, answered once it exists; null when
+     * no session creation is in progress (processor thread only).
+     */
+    public List<Request> awaitingSession() {
+        return awaitingSession;
+    }
+
+    public void setAwaitingSession(List<Request> requests) {
+        this.awaitingSession = requests;
     }
 
     public boolean isOldClient() {

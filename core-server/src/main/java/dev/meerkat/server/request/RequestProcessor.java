@@ -22,12 +22,17 @@ import dev.meerkat.server.txn.TxnHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.meerkat.server.storage.SnapshotSession;
+import dev.meerkat.server.storage.SnapshotTask;
+
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +43,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -52,9 +58,20 @@ import java.util.function.Function;
 public final class RequestProcessor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RequestProcessor.class);
     private static final int BATCH = 1024;
+    private static final int SNAPSHOT_SLICE = 1000;
 
     private final ServerConfig config;
-    private final DataTree tree = new DataTree();
+    private final DataTree tree;
+    private final TxnSink sink;
+    private final PrepView pendingChanges;
+    private long nextZxid;
+    private boolean failed;
+    /** Where snapshots go; null keeps none (a tree that lives only in memory). */
+    private final Path snapshotDir;
+    private final Random jitter = new Random();
+    private SnapshotTask snapshot;
+    private long txnsSinceSnapshot;
+    private long snapshotThreshold;
     private final SessionTracker sessions;
     private final AclChecker acl;
     private final Prep prep;
@@ -74,8 +91,24 @@ public final class RequestProcessor implements AutoCloseable {
     private final long containerCheckIntervalMs = Long.getLong("znode.container.checkIntervalMs", 60_000);
     private final int containerMaxPerMinute = Integer.getInteger("znode.container.maxPerMinute", 10_000);
 
+    /** A processor over an in-memory tree that keeps nothing on disk (for tests of the pipeline). */
     public RequestProcessor(ServerConfig config, long serverId) {
+        this(config, serverId, new DataTree(), TxnSink.IN_MEMORY, null);
+    }
+
+    /**
+     * @param tree the recovered tree; the processor owns it from now on
+     * @param sink where txns are made durable before they are applied
+     * @param snapshotDir where a snapshot is written every snapCount txns or so; null for none
+     */
+    public RequestProcessor(ServerConfig config, long serverId, DataTree tree, TxnSink sink, Path snapshotDir) {
         this.config = config;
+        this.snapshotDir = snapshotDir;
+        this.snapshotThreshold = nextSnapshotThreshold();
+        this.tree = tree;
+        this.sink = sink;
+        this.pendingChanges = new PrepView(tree);
+        this.nextZxid = tree.lastProcessedZxid() + 1;
         this.sessions = new SessionTracker(config.tickTime(), serverId, System.nanoTime() / 1_000_000);
         this.acl = new AclChecker(config.superDigest(), config.skipAcl());
         this.prep = new Prep(acl, config.extendedTypesEnabled());
@@ -87,6 +120,11 @@ public final class RequestProcessor implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Brings back a session found in the snapshot or the log; it expires on its normal timeout. */
+    public void restoreSession(long id, int timeout, byte[] passwd) {
+        sessions.restoreSession(id, timeout, passwd, now());
     }
 
     public void start() {
@@ -186,11 +224,13 @@ public final class RequestProcessor implements AutoCloseable {
         while (running) {
             Runnable task;
             try {
-                task = queue.poll(100, TimeUnit.MILLISECONDS);
+                // While a snapshot is being taken, idle moments go to it instead of waiting.
+                task = snapshot != null ? queue.poll() : queue.poll(100, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 break;
             }
             if (task == null) {
+                stepSnapshot();
                 continue;
             }
             int n = 0;
@@ -202,7 +242,50 @@ public final class RequestProcessor implements AutoCloseable {
             }
             toFlush.clear();
             unthrottle();
+            stepSnapshot();
         }
+        if (snapshot != null) {
+            snapshot.abort();
+        }
+    }
+
+    /** ZooKeeper randomises the interval so that the servers of an ensemble do not snapshot together. */
+    private long nextSnapshotThreshold() {
+        int count = config.snapCount();
+        return count / 2 + jitter.nextInt(Math.max(1, count / 2));
+    }
+
+    private void maybeStartSnapshot() {
+        if (snapshotDir == null || snapshot != null || txnsSinceSnapshot < snapshotThreshold) {
+            return;
+        }
+        List<SnapshotSession> live = new ArrayList<>();
+        for (Session s : sessions.sessions()) {
+            if (!s.isClosing()) {
+                live.add(new SnapshotSession(s.id(), s.timeout(), s.password()));
+            }
+        }
+        txnsSinceSnapshot = 0;
+        snapshotThreshold = nextSnapshotThreshold();
+        snapshot = SnapshotTask.start(tree, snapshotDir, live);
+        LOG.info("Taking a snapshot at zxid 0x{}", Long.toHexString(snapshot.startZxid()));
+    }
+
+    /** A slice of about a millisecond: the snapshot never holds writes up for longer. */
+    private void stepSnapshot() {
+        if (snapshot == null || !snapshot.step(SNAPSHOT_SLICE)) {
+            return;
+        }
+        SnapshotTask done = snapshot;
+        snapshot = null;
+        done.completion().whenComplete((file, error) -> {
+            if (error != null) {
+                LOG.error("Snapshot at zxid 0x{} failed; the log still holds every txn", Long.toHexString(done.startZxid()),
+                        error);
+            } else {
+                LOG.info("Snapshot {} written", file);
+            }
+        });
     }
 
     private void runSafely(Runnable task) {
@@ -235,8 +318,17 @@ public final class RequestProcessor implements AutoCloseable {
         if (c.isClosed()) {
             return;
         }
+        if (failed) {
+            c.close();
+            return;
+        }
         if (r.kind() == Request.Kind.CONNECT) {
             handleConnect(c, r.connect());
+            return;
+        }
+        if (c.awaitingSession() != null) {
+            // Pipelined behind a ConnectRequest whose session is still being logged.
+            c.awaitingSession().add(r);
             return;
         }
         long sid = c.sessionId();
@@ -246,7 +338,60 @@ public final class RequestProcessor implements AutoCloseable {
         }
         RequestHeader h = r.header();
         if (!sessions.touch(sid, now())) {
-            reply(c, r, tree.lastProcessedZxid(), Code.SESSIONEXPIRED, null);
+            enqueueLocal(c, r, Code.SESSIONEXPIRED);
+            return;
+        }
+        if (r.kind() == Request.Kind.MALFORMED && (h.type() == OpCode.AUTH || h.type() == OpCode.SASL)) {
+            // ZooKeeper decodes these outside its pipeline, where a bad record drops the connection
+            LOG.warn("Undecodable {} request from {}: {}", OpCode.shortName(h.type()), c, r.error());
+            c.close();
+            return;
+        }
+        if (r.kind() == Request.Kind.NORMAL) {
+            switch (h.type()) {
+                // Auth takes effect at once, as in ZooKeeper, so writes prepared after it see the identity.
+                case OpCode.AUTH -> {
+                    handleAuth(c, h.xid(), (AuthPacket) r.body());
+                    return;
+                }
+                case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL, OpCode.DELETE,
+                     OpCode.DELETE_CONTAINER, OpCode.SET_DATA, OpCode.SET_ACL -> {
+                    handleWrite(c, r);
+                    return;
+                }
+                case OpCode.MULTI -> {
+                    handleMulti(c, r, (MultiOperationRecord) r.body());
+                    return;
+                }
+                case OpCode.CLOSE_SESSION -> {
+                    handleCloseSession(c, r);
+                    return;
+                }
+                default -> {
+                }
+            }
+        }
+        enqueueLocal(c, r, null);
+    }
+
+    /** Answers a request from the tree now, or queues it behind the connection's earlier requests. */
+    private void enqueueLocal(ClientConnection c, Request r, Code forcedError) {
+        if (c.slots().isEmpty()) {
+            executeLocal(c, r, forcedError);
+            return;
+        }
+        Slot slot = Slot.local(r);
+        if (forcedError != null) {
+            slot.complete(forcedError, null, -1);
+            slot.closeAfter = true;
+        }
+        c.slots().add(slot);
+    }
+
+    private void executeLocal(ClientConnection c, Request r, Code forcedError) {
+        RequestHeader h = r.header();
+        if (forcedError != null) {
+            reply(c, r, tree.lastProcessedZxid(), forcedError, null);
             c.close();
             return;
         }
@@ -258,30 +403,16 @@ public final class RequestProcessor implements AutoCloseable {
             }
             case MALFORMED -> {
                 LOG.warn("Undecodable {} request from {}: {}", OpCode.shortName(h.type()), c, r.error());
-                if (h.type() == OpCode.AUTH || h.type() == OpCode.SASL) {
-                    // ZooKeeper decodes these outside its pipeline, where a bad record drops the connection
-                    c.close();
-                    return;
-                }
                 reply(c, r, tree.lastProcessedZxid(), Code.MARSHALLINGERROR, null);
             }
-            default -> dispatch(c, r);
+            default -> dispatchLocal(c, r);
         }
     }
 
-    private void dispatch(ClientConnection c, Request r) {
+    private void dispatchLocal(ClientConnection c, Request r) {
         RequestHeader h = r.header();
         switch (h.type()) {
             case OpCode.PING -> c.send(new ReplyHeader(-2, tree.lastProcessedZxid(), 0), null);
-            case OpCode.AUTH -> handleAuth(c, h.xid(), (AuthPacket) r.body());
-            case OpCode.CLOSE_SESSION -> {
-                long zxid = closeSession(c.sessionId());
-                reply(c, r, zxid, Code.OK, null);
-                c.close();
-            }
-            case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL, OpCode.DELETE,
-                 OpCode.DELETE_CONTAINER, OpCode.SET_DATA, OpCode.SET_ACL -> handleWrite(c, r);
-            case OpCode.MULTI -> handleMulti(c, r, (MultiOperationRecord) r.body());
             case OpCode.RECONFIG -> reply(c, r, tree.lastProcessedZxid(), Code.RECONFIGDISABLED, null);
             case OpCode.CHECK -> {
                 // check is only meaningful inside a multi; ZooKeeper closes too.
@@ -294,6 +425,30 @@ public final class RequestProcessor implements AutoCloseable {
             default -> {
                 ReadOps.Result res = reads.read(c, h.type(), r.body());
                 reply(c, r, tree.lastProcessedZxid(), res.code(), res.body());
+            }
+        }
+    }
+
+    /** Sends every reply at the head of the connection's queue that is ready, in order. */
+    private void drain(ClientConnection c) {
+        Slot s;
+        while ((s = c.slots().peekFirst()) != null) {
+            if (c.isClosed()) {
+                c.slots().clear();
+                return;
+            }
+            if (s.local && !s.done) {
+                c.slots().pollFirst();
+                executeLocal(c, s.request, null);
+                continue;
+            }
+            if (!s.done) {
+                return;
+            }
+            c.slots().pollFirst();
+            reply(c, s.request, s.zxid >= 0 ? s.zxid : tree.lastProcessedZxid(), s.code, s.body);
+            if (s.closeAfter) {
+                c.close();
             }
         }
     }
@@ -312,8 +467,21 @@ public final class RequestProcessor implements AutoCloseable {
         long now = now();
         if (req.sessionId() == 0) {
             Session s = sessions.createSession(timeout, now);
-            apply(s.id(), 0, OpCode.CREATE_SESSION, new CreateSessionTxn(timeout, s.password()));
-            attach(c, s.id(), timeout, s.password(), req.readOnlyPresent());
+            c.setAwaitingSession(new ArrayList<>());
+            // The session exists for clients only once its txn is durable: a crash before then
+            // must not leave a client holding a session id the restarted server never heard of.
+            log(new TxnHeader(s.id(), 0, nextZxid++, System.currentTimeMillis(), OpCode.CREATE_SESSION),
+                    new CreateSessionTxn(timeout, s.password()), res -> {
+                        List<Request> waiting = c.awaitingSession();
+                        c.setAwaitingSession(null);
+                        if (c.isClosed()) {
+                            return;
+                        }
+                        attach(c, s.id(), timeout, s.password(), req.readOnlyPresent());
+                        for (Request w : waiting) {
+                            handle(w);
+                        }
+                    });
             return;
         }
         long sid = req.sessionId();
@@ -364,34 +532,48 @@ public final class RequestProcessor implements AutoCloseable {
 
     private void handleWrite(ClientConnection c, Request r) {
         int type = r.header().type();
+        Slot slot = Slot.write(r);
+        c.slots().add(slot);
         Txn txn;
+        long zxid = nextZxid;
+        pendingChanges.beginTxn(zxid);
         try {
-            txn = prepare(new PrepView(tree), c, type, r.body());
+            txn = prepare(pendingChanges, c, type, r.body());
         } catch (PrepException e) {
-            reply(c, r, tree.lastProcessedZxid(), e.code(), null);
+            slot.complete(e.code(), null, -1);
+            drain(c);
             return;
         }
-        ProcessTxnResult res = apply(c.sessionId(), r.header().xid(), type, txn);
-        if (res.err() != 0) {
-            reply(c, r, tree.lastProcessedZxid(), Code.of(res.err()), null);
-            return;
-        }
-        reply(c, r, tree.lastProcessedZxid(), Code.OK, responseOf(type, res));
+        nextZxid++;
+        log(new TxnHeader(c.sessionId(), r.header().xid(), zxid, System.currentTimeMillis(), type), txn, res -> {
+            if (res.err() != 0) {
+                slot.complete(Code.of(res.err()), null, zxid);
+            } else {
+                slot.complete(Code.OK, responseOf(type, res), zxid);
+            }
+            drain(c);
+        });
     }
 
     private void handleMulti(ClientConnection c, Request r, MultiOperationRecord multi) {
+        Slot slot = Slot.write(r);
+        c.slots().add(slot);
         List<MultiOperationRecord.Op> ops = multi.ops();
         for (MultiOperationRecord.Op op : ops) {
             if (op.type() == OpCode.GET_DATA || op.type() == OpCode.GET_CHILDREN) {
-                reply(c, r, tree.lastProcessedZxid(), Code.MARSHALLINGERROR, null);
+                slot.complete(Code.MARSHALLINGERROR, null, -1);
+                drain(c);
                 return;
             }
         }
         if (ops.isEmpty()) {
-            reply(c, r, tree.lastProcessedZxid(), Code.OK, new MultiResponse(List.of()));
+            slot.complete(Code.OK, new MultiResponse(List.of()), -1);
+            drain(c);
             return;
         }
-        PrepView view = new PrepView(tree);
+        long zxid = nextZxid;
+        pendingChanges.beginTxn(zxid);
+        PrepView view = pendingChanges.overlay();
         List<Txn> txns = new ArrayList<>(ops.size());
         for (int i = 0; i < ops.size(); i++) {
             try {
@@ -399,7 +581,8 @@ public final class RequestProcessor implements AutoCloseable {
             } catch (PrepException e) {
                 if (e.code() == Code.MARSHALLINGERROR) {
                     // ZooKeeper cannot build the multi at all: the whole request fails, without per-op results.
-                    reply(c, r, tree.lastProcessedZxid(), Code.MARSHALLINGERROR, null);
+                    slot.complete(Code.MARSHALLINGERROR, null, -1);
+                    drain(c);
                     return;
                 }
                 // ZooKeeper reports OK for the ops before the failure and RUNTIMEINCONSISTENCY after.
@@ -409,11 +592,21 @@ public final class RequestProcessor implements AutoCloseable {
                             : Code.RUNTIMEINCONSISTENCY.intValue();
                     results.add(MultiResponse.Result.error(code));
                 }
-                reply(c, r, tree.lastProcessedZxid(), Code.OK, new MultiResponse(results));
+                slot.complete(Code.OK, new MultiResponse(results), -1);
+                drain(c);
                 return;
             }
         }
-        ProcessTxnResult res = apply(c.sessionId(), r.header().xid(), OpCode.MULTI, new MultiTxn(txns));
+        view.mergeInto();
+        nextZxid++;
+        log(new TxnHeader(c.sessionId(), r.header().xid(), zxid, System.currentTimeMillis(), OpCode.MULTI),
+                new MultiTxn(txns), res -> {
+                    slot.complete(Code.OK, multiResponse(ops, res), zxid);
+                    drain(c);
+                });
+    }
+
+    private static MultiResponse multiResponse(List<MultiOperationRecord.Op> ops, ProcessTxnResult res) {
         List<MultiResponse.Result> results = new ArrayList<>(ops.size());
         for (int i = 0; i < ops.size(); i++) {
             ProcessTxnResult one = res.multiResults().get(i);
@@ -429,7 +622,25 @@ public final class RequestProcessor implements AutoCloseable {
             };
             results.add(MultiResponse.Result.ok(resultType, responseOf(type, one)));
         }
-        reply(c, r, tree.lastProcessedZxid(), Code.OK, new MultiResponse(results));
+        return new MultiResponse(results);
+    }
+
+    private void handleCloseSession(ClientConnection c, Request r) {
+        Slot slot = Slot.write(r);
+        c.slots().add(slot);
+        long sid = c.sessionId();
+        sessions.setClosing(sid);
+        long zxid = nextZxid++;
+        log(new TxnHeader(sid, r.header().xid(), zxid, System.currentTimeMillis(), OpCode.CLOSE_SESSION),
+                new CloseSessionTxn(), res -> {
+                    sessions.remove(sid);
+                    if (bySession.get(sid) == c) {
+                        bySession.remove(sid);
+                    }
+                    slot.complete(Code.OK, null, zxid);
+                    slot.closeAfter = true;
+                    drain(c);
+                });
     }
 
     private Txn prepare(PrepView view, ClientConnection c, int type, Record body) throws PrepException {
@@ -474,10 +685,31 @@ public final class RequestProcessor implements AutoCloseable {
         };
     }
 
-    /** The one place a txn meets the tree: it gets the next zxid and is applied. */
-    private ProcessTxnResult apply(long sessionId, int cxid, int type, Txn txn) {
-        long zxid = tree.lastProcessedZxid() + 1;
-        return tree.processTxn(new TxnHeader(sessionId, cxid, zxid, System.currentTimeMillis(), type), txn);
+    /**
+     * Sends a prepared txn to the log; once it is durable it is applied to the tree (in zxid order,
+     * on this thread) and {@code onApplied} answers whoever waits for it. This is the only way a
+     * change reaches the tree, and where replication will come in.
+     */
+    private void log(TxnHeader header, Txn txn, Consumer<ProcessTxnResult> onApplied) {
+        sink.append(header, txn, () -> queue.add(() -> {
+            ProcessTxnResult res = tree.processTxn(header, txn);
+            pendingChanges.applied(header.zxid());
+            onApplied.accept(res);
+            txnsSinceSnapshot++;
+            maybeStartSnapshot();
+        }), error -> queue.add(() -> logFailed(error)));
+    }
+
+    /** The log cannot make anything durable any more; answering further writes would be a lie. */
+    private void logFailed(Throwable error) {
+        if (failed) {
+            return;
+        }
+        failed = true;
+        LOG.error("The transaction log failed; this server stops serving. Restart it to recover from disk.", error);
+        for (ClientConnection c : connections) {
+            c.close();
+        }
     }
 
     private void reply(ClientConnection c, Request r, long zxid, Code code, Record body) {
@@ -490,31 +722,31 @@ public final class RequestProcessor implements AutoCloseable {
 
     // ------------------------------------------------------------------ sessions and reaping
 
-    /** Closes a session: its ephemerals go (firing watches) and its connection is dropped. */
-    private long closeSession(long sid) {
-        apply(sid, 0, OpCode.CLOSE_SESSION, new CloseSessionTxn());
-        sessions.remove(sid);
-        bySession.remove(sid);
-        return tree.lastProcessedZxid();
-    }
-
     private void expireSessions() {
         for (Session s : sessions.expire(now())) {
             LOG.info("Expiring session 0x{}, timeout of {} ms exceeded", Long.toHexString(s.id()), s.timeout());
-            ClientConnection c = bySession.get(s.id());
-            closeSession(s.id());
-            if (c != null) {
-                c.close();
-            }
+            long sid = s.id();
+            log(new TxnHeader(sid, 0, nextZxid++, System.currentTimeMillis(), OpCode.CLOSE_SESSION),
+                    new CloseSessionTxn(), res -> {
+                        sessions.remove(sid);
+                        ClientConnection c = bySession.remove(sid);
+                        if (c != null) {
+                            c.close();
+                        }
+                    });
         }
     }
 
     private void reapContainers() {
         int limit = (int) Math.max(1, containerMaxPerMinute * containerCheckIntervalMs / 60_000);
         for (String path : tree.reapCandidates(System.currentTimeMillis(), limit)) {
+            long zxid = nextZxid;
+            pendingChanges.beginTxn(zxid);
             try {
-                Txn txn = prep.deleteContainer(new PrepView(tree), path);
-                apply(0, 0, OpCode.DELETE_CONTAINER, txn);
+                Txn txn = prep.deleteContainer(pendingChanges, path);
+                nextZxid++;
+                log(new TxnHeader(0, 0, zxid, System.currentTimeMillis(), OpCode.DELETE_CONTAINER), txn, res -> {
+                });
             } catch (PrepException e) {
                 LOG.debug("Container {} not reaped: {}", path, e.code());
             }

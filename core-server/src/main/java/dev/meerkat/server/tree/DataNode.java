@@ -33,6 +33,17 @@ public final class DataNode {
     private int childCreateCount;
     /** Null until the first child: most znodes are leaves. */
     private Set<String> children;
+    /**
+     * One field for two phases that never overlap, because it is paid for on every znode: while
+     * the node is in a tree that is being recovered it holds the node's serializedAt (the zxid its
+     * snapshot image reflects, {@link #NO_ZXID} for nodes the replay made or once recovery is
+     * over); once the node has been deleted it holds the deleting zxid, which a snapshot cursor
+     * that still remembers the node needs.
+     */
+    private long mark = NO_ZXID;
+
+    /** serializedAt of a node with no snapshot image behind it; zxids are never negative. */
+    static final long NO_ZXID = -1L;
 
     DataNode(byte[] data, List<ACL> acl, long ephemeralOwner, long zxid, long time) {
         this.data = data;
@@ -43,6 +54,28 @@ public final class DataNode {
         this.pzxid = zxid;
         this.ctime = time;
         this.mtime = time;
+    }
+
+    /** A node restored from a snapshot image: every stored field as it was, children added later. */
+    DataNode(NodeImage image) {
+        this.data = image.data();
+        this.acl = image.acl();
+        this.ephemeralOwner = image.ephemeralOwner();
+        this.czxid = image.czxid();
+        this.mzxid = image.mzxid();
+        this.pzxid = image.pzxid();
+        this.ctime = image.ctime();
+        this.mtime = image.mtime();
+        this.version = image.version();
+        this.aversion = image.aversion();
+        this.childCreateCount = image.childCreateCount();
+        this.mark = image.serializedAt();
+    }
+
+    /** Every stored field, as one immutable value that may leave the owner thread. */
+    NodeImage image(String path, long serializedAt) {
+        return new NodeImage(path, data, acl, czxid, mzxid, ctime, mtime, version, aversion,
+                childCreateCount, pzxid, ephemeralOwner, serializedAt);
     }
 
     public byte[] data() {
@@ -61,6 +94,14 @@ public final class DataNode {
         int numChildren = numChildren();
         return new Stat(czxid, mzxid, ctime, mtime, version, childCreateCount * 2 - numChildren, aversion,
                 EphemeralType.reportedOwner(ephemeralOwner), data == null ? 0 : data.length, numChildren, pzxid);
+    }
+
+    public long czxid() {
+        return czxid;
+    }
+
+    public long ctime() {
+        return ctime;
     }
 
     public long rawEphemeralOwner() {
@@ -135,5 +176,21 @@ public final class DataNode {
     void setAcl(List<ACL> acl, int aversion) {
         this.acl = acl;
         this.aversion = aversion;
+    }
+
+    long serializedAt() {
+        return mark;
+    }
+
+    void clearSerializedAt() {
+        mark = NO_ZXID;
+    }
+
+    void markDeleted(long zxid) {
+        mark = zxid;
+    }
+
+    long deletedAt() {
+        return mark;
     }
 }

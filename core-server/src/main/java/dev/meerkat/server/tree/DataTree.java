@@ -47,7 +47,7 @@ import java.util.TreeSet;
  */
 public final class DataTree {
 
-    private static final String ROOT = "/";
+    static final String ROOT = "/";
     private static final String PROC = "/zookeeper";
     private static final String QUOTA = "/zookeeper/quota";
     private static final String CONFIG = "/zookeeper/config";
@@ -70,6 +70,15 @@ public final class DataTree {
     /** Kept up to date on every change so that mntr does not walk the tree. */
     private long dataSize;
     private long lastProcessedZxid;
+    /** True from a restore from a snapshot until {@link #finishRecovery}. */
+    private boolean recovering;
+    /**
+     * The snapshot's end zxid (the last zxid applied when its walk ended): up to here the tree is
+     * a mix of times and the log is replayed effect by effect; past it the ordinary path is exact.
+     */
+    private long recoveryHorizon = DataNode.NO_ZXID;
+    /** Set while replaying: a restarted server has no watchers to tell. */
+    private boolean quiet;
 
     private final View treeView = new View() {
         @Override
@@ -89,6 +98,13 @@ public final class DataTree {
     };
 
     public DataTree() {
+        this(true);
+    }
+
+    private DataTree(boolean withBuiltIns) {
+        if (!withBuiltIns) {
+            return;
+        }
         List<ACL> open = ACL.OPEN_ACL_UNSAFE;
         DataNode root = new DataNode(new byte[0], open, 0L, 0L, 0L);
         DataNode proc = new DataNode(new byte[0], open, 0L, 0L, 0L);
@@ -134,6 +150,9 @@ public final class DataTree {
     public ProcessTxnResult processTxn(TxnHeader hdr, Txn txn) {
         Objects.requireNonNull(hdr, "hdr");
         Objects.requireNonNull(txn, "txn");
+        if (recovering) {
+            throw new IllegalStateException("the tree is still being recovered; call finishRecovery first");
+        }
         ProcessTxnResult result = apply(hdr, txn);
         // Only now: a snapshot taken at lastProcessedZxid must contain all of a multi, not a prefix.
         if (hdr.zxid() > lastProcessedZxid) {
@@ -191,10 +210,20 @@ public final class DataTree {
         String path = txn.path();
         DataNode parent = nodes.get(parentOf(path));
         DataNode node = new DataNode(txn.data(), txn.acl(), txn.ephemeralOwner(), hdr.zxid(), hdr.time());
-        parent.addChild(path.substring(path.lastIndexOf('/') + 1));
+        insertNode(path, node, parent);
         parent.childCreated(hdr.zxid());
+        ProcessTxnResult result = new ProcessTxnResult(OK, path, node.stat(), null);
+        if (!quiet) {
+            watches.triggerCreated(path, hdr.zxid(), node.acl(), parent.acl());
+        }
+        return result;
+    }
+
+    /** Map, parent's child set, size and the owner tables; the parent's counters are the caller's. */
+    private void insertNode(String path, DataNode node, DataNode parent) {
+        parent.addChild(path.substring(path.lastIndexOf('/') + 1));
         putNode(path, node);
-        long owner = txn.ephemeralOwner();
+        long owner = node.rawEphemeralOwner();
         if (EphemeralType.isContainer(owner)) {
             containers.add(path);
         } else if (EphemeralType.isTtl(owner)) {
@@ -203,19 +232,25 @@ public final class DataTree {
             ephemerals.computeIfAbsent(owner, k -> new HashSet<>()).add(path);
             ephemeralCount++;
         }
-        ProcessTxnResult result = new ProcessTxnResult(OK, path, node.stat(), null);
-        watches.triggerCreated(path, hdr.zxid(), node.acl(), parent.acl());
-        return result;
     }
 
     private void delete(String path, long zxid) {
-        String parentPath = parentOf(path);
-        DataNode parent = nodes.get(parentPath);
+        DataNode parent = nodes.get(parentOf(path));
+        DataNode node = removeNode(path, parent, zxid);
+        // pzxid moves, the create counter does not: the next sequential name must stay unused.
+        parent.advancePzxid(zxid);
+        if (!quiet) {
+            watches.triggerDeleted(path, zxid, node.acl(), parent.acl());
+        }
+    }
+
+    /** The inverse of {@link #insertNode}; the parent's pzxid is the caller's. */
+    private DataNode removeNode(String path, DataNode parent, long zxid) {
         DataNode node = nodes.remove(path);
         dataSize -= sizeOf(path, node.data());
         parent.removeChild(path.substring(path.lastIndexOf('/') + 1));
-        // pzxid moves, the create counter does not: the next sequential name must stay unused.
-        parent.advancePzxid(zxid);
+        // A snapshot cursor that still holds this node writes it as it was just before this zxid.
+        node.markDeleted(zxid);
         long owner = node.rawEphemeralOwner();
         if (EphemeralType.isContainer(owner)) {
             containers.remove(path);
@@ -230,7 +265,7 @@ public final class DataTree {
                 }
             }
         }
-        watches.triggerDeleted(path, zxid, node.acl(), parent.acl());
+        return node;
     }
 
     private ProcessTxnResult setData(TxnHeader hdr, SetDataTxn txn) {
@@ -238,7 +273,9 @@ public final class DataTree {
         dataSize += sizeOf(txn.path(), txn.data()) - sizeOf(txn.path(), node.data());
         node.setData(txn.data(), txn.version(), hdr.zxid(), hdr.time());
         ProcessTxnResult result = new ProcessTxnResult(OK, txn.path(), node.stat(), null);
-        watches.triggerDataChanged(txn.path(), hdr.zxid(), node.acl());
+        if (!quiet) {
+            watches.triggerDataChanged(txn.path(), hdr.zxid(), node.acl());
+        }
         return result;
     }
 
@@ -399,7 +436,7 @@ public final class DataTree {
         return slash == 0 ? ROOT : path.substring(0, slash);
     }
 
-    private static String childPath(String parent, String name) {
+    static String childPath(String parent, String name) {
         return ROOT.equals(parent) ? ROOT + name : parent + "/" + name;
     }
 
@@ -410,6 +447,230 @@ public final class DataTree {
     private void putNode(String path, DataNode node) {
         nodes.put(path, node);
         dataSize += sizeOf(path, node.data());
+    }
+
+    // ---------------------------------------------------------------- snapshots and recovery
+
+    /**
+     * Start a fuzzy snapshot of this tree; see {@link SnapshotCursor}. Call its {@code next} on the
+     * owner thread between txns until it is done.
+     *
+     * @throws IllegalStateException while the tree is being recovered: its state is not yet one
+     *     that ever existed
+     */
+    public SnapshotCursor snapshotCursor() {
+        if (recovering) {
+            throw new IllegalStateException("cannot snapshot a tree that is still being recovered");
+        }
+        return new SnapshotCursor(this, nodes.get(ROOT));
+    }
+
+    /** An empty tree, not even a root, for {@link DataTreeBuilder} to fill. */
+    static DataTree restoring(long startZxid) {
+        DataTree tree = new DataTree(false);
+        tree.recovering = true;
+        tree.lastProcessedZxid = startZxid;
+        return tree;
+    }
+
+    /** All nodes are in; the builder has checked that no image is newer than {@code endZxid}. */
+    void endRestore(long endZxid) {
+        recoveryHorizon = endZxid;
+    }
+
+    /** One node of a snapshot, parents first; the builder has checked the order and the zxids. */
+    void restoreNode(NodeImage image) {
+        String path = image.path();
+        if (nodes.containsKey(path)) {
+            throw new IllegalArgumentException("node " + path + " appears twice");
+        }
+        DataNode node = new DataNode(image);
+        if (ROOT.equals(path)) {
+            putNode(path, node);
+        } else {
+            if (!isChildPath(path)) {
+                throw new IllegalArgumentException("not a znode path: " + path);
+            }
+            DataNode parent = nodes.get(parentOf(path));
+            if (parent == null) {
+                throw new IllegalArgumentException("node " + path + " comes before its parent");
+            }
+            insertNode(path, node, parent);
+        }
+    }
+
+    /** True from a restore from a snapshot until {@link #finishRecovery}. */
+    public boolean isRecovering() {
+        return recovering;
+    }
+
+    /**
+     * The restored snapshot's end zxid, {@link SnapshotCursor#endZxid()}; -1 if the tree was not
+     * restored. Replay must reach at least this far before the tree is a state that existed.
+     */
+    public long recoveryHorizon() {
+        return recoveryHorizon;
+    }
+
+    /**
+     * Apply one txn from the log on start-up: after a snapshot restore (txns newer than the
+     * snapshot's start, in zxid order), or to a new tree when there is no snapshot. Txns at or
+     * below {@link #lastProcessedZxid()} are already in the tree and are skipped. No watch fires.
+     *
+     * <p>Up to the {@link #recoveryHorizon()} the tree is a fuzzy snapshot, each node as of its own
+     * serializedAt, and a txn is applied effect by effect: its effect on a node X happens only if
+     * the zxid is above X's serializedAt, since X's image already reflects everything up to it.
+     * A create under a parent whose image already reflects it still makes the node if it is
+     * missing (it was deleted again before the cursor saw it; that delete comes later in the
+     * log), and a create of a node whose image reflects it still bumps a parent whose image does
+     * not. A delete, setData or setACL of a node that is missing is skipped: the node existed
+     * when the txn was first applied, and the snapshot lacks it only because a later txn deleted
+     * it and an ancestor's image already reflects all of that. The result is exactly the tree
+     * that applying the same txns with {@link #processTxn} produced, not merely an idempotent
+     * approximation (ZOOKEEPER-3249: replay must never revert a cversion or pzxid), for every txn
+     * that fitted the tree when it was first applied, which is every txn the pipeline logs; a txn
+     * that did not fit (only a bug upstream makes one) is answered with an error by processTxn,
+     * while here it may apply where it fits. Past the horizon the ordinary path is used, checks
+     * included.
+     */
+    public void processTxnForRecovery(TxnHeader hdr, Txn txn) {
+        Objects.requireNonNull(hdr, "hdr");
+        Objects.requireNonNull(txn, "txn");
+        long zxid = hdr.zxid();
+        if (zxid <= lastProcessedZxid) {
+            return;
+        }
+        quiet = true;
+        try {
+            if (recovering && zxid <= recoveryHorizon) {
+                replay(hdr, txn);
+            } else {
+                apply(hdr, txn);
+            }
+        } finally {
+            quiet = false;
+        }
+        lastProcessedZxid = zxid;
+    }
+
+    /**
+     * End recovery: the tree is now the state after {@link #lastProcessedZxid()} and may take
+     * ordinary txns and snapshots. Harmless on a tree that was not being recovered.
+     *
+     * @throws IllegalStateException if replay stopped below the {@link #recoveryHorizon()}: the
+     *     tree would be a mix of times (the log lacks txns the snapshot already reflects)
+     */
+    public void finishRecovery() {
+        if (!recovering) {
+            return;
+        }
+        if (lastProcessedZxid < recoveryHorizon) {
+            throw new IllegalStateException("replay stopped at zxid 0x" + Long.toHexString(lastProcessedZxid)
+                    + " but the snapshot was taken up to 0x" + Long.toHexString(recoveryHorizon)
+                    + "; the log is missing txns");
+        }
+        for (DataNode node : nodes.values()) {
+            node.clearSerializedAt();
+        }
+        recovering = false;
+        recoveryHorizon = DataNode.NO_ZXID;
+    }
+
+    private void replay(TxnHeader hdr, Txn txn) {
+        if (txn instanceof MultiTxn multi) {
+            for (Txn sub : multi.txns()) {
+                // An error op or an op that can never fit made the whole multi fail when it was
+                // first applied; that does not depend on the tree.
+                if (!fitsAnyTree(sub)) {
+                    return;
+                }
+            }
+            for (Txn sub : multi.txns()) {
+                replayOp(hdr, sub);
+            }
+        } else if (txn instanceof CloseSessionTxn) {
+            Set<String> paths = ephemerals.get(hdr.sessionId());
+            if (paths == null) {
+                return;
+            }
+            List<String> sorted = new ArrayList<>(paths);
+            Collections.sort(sorted);
+            for (String path : sorted) {
+                replayDelete(path, hdr.zxid());
+            }
+        } else if (fitsAnyTree(txn)) {
+            replayOp(hdr, txn);
+        }
+    }
+
+    /** The tree-independent part of {@link #check}: a node op on a path it may touch. */
+    private static boolean fitsAnyTree(Txn txn) {
+        if (txn instanceof CreateTxn create) {
+            return isChildPath(create.path());
+        }
+        if (txn instanceof DeleteTxn delete) {
+            return isChildPath(delete.path()) && !isBuiltIn(delete.path());
+        }
+        return txn instanceof SetDataTxn || txn instanceof SetACLTxn || txn instanceof CheckVersionTxn;
+    }
+
+    private void replayOp(TxnHeader hdr, Txn txn) {
+        long zxid = hdr.zxid();
+        if (txn instanceof CreateTxn create) {
+            replayCreate(hdr, create);
+        } else if (txn instanceof DeleteTxn delete) {
+            replayDelete(delete.path(), zxid);
+        } else if (txn instanceof SetDataTxn setData) {
+            DataNode node = nodes.get(setData.path());
+            if (node != null && node.serializedAt() < zxid) {
+                setData(hdr, setData);
+            }
+        } else if (txn instanceof SetACLTxn setAcl) {
+            DataNode node = nodes.get(setAcl.path());
+            if (node != null && node.serializedAt() < zxid) {
+                node.setAcl(setAcl.acl(), setAcl.version());
+            }
+        }
+    }
+
+    private void replayCreate(TxnHeader hdr, CreateTxn txn) {
+        long zxid = hdr.zxid();
+        String path = txn.path();
+        DataNode parent = nodes.get(parentOf(path));
+        if (parent == null) {
+            // The parent is gone from the snapshot: deleted later, before the cursor reached it,
+            // which means this node was deleted before that, and an ancestor's image has it all.
+            return;
+        }
+        DataNode existing = nodes.get(path);
+        if (existing == null) {
+            insertNode(path, new DataNode(txn.data(), txn.acl(), txn.ephemeralOwner(), zxid, hdr.time()), parent);
+        } else if (existing.serializedAt() < zxid) {
+            // The node was there when this txn was first applied: it failed (NODEEXISTS) and
+            // changed nothing, the parent included.
+            return;
+        }
+        if (parent.serializedAt() < zxid) {
+            parent.childCreated(zxid);
+        }
+    }
+
+    private void replayDelete(String path, long zxid) {
+        DataNode node = nodes.get(path);
+        if (node == null) {
+            return;
+        }
+        DataNode parent = nodes.get(parentOf(path));
+        if (node.serializedAt() < zxid) {
+            if (node.numChildren() > 0) {
+                // NOTEMPTY when first applied: nothing changed.
+                return;
+            }
+            removeNode(path, parent, zxid);
+        }
+        if (parent.serializedAt() < zxid) {
+            parent.advancePzxid(zxid);
+        }
     }
 
     // ---------------------------------------------------------------- ephemerals, sizes, reaping
