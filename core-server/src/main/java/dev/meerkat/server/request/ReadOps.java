@@ -103,13 +103,23 @@ final class ReadOps {
         return n == null ? Result.error(Code.NONODE) : Result.ok(new ExistsResponse(n.stat()));
     }
 
-    private Result getData(ClientConnection c, String path, boolean watch) {
-        DataNode n = path == null ? null : tree.getNode(path);
+    /** NONODE, then NOAUTH without READ: the order of ZooKeeper's reads (no watch is set on either). */
+    private Code readable(ClientConnection c, DataNode n) {
         if (n == null) {
-            return Result.error(Code.NONODE);
+            return Code.NONODE;
         }
-        if (!acl.check(n.acl(), Perms.READ, c.authInfo())) {
-            return Result.error(Code.NOAUTH);
+        return acl.check(n.acl(), Perms.READ, c.authInfo()) ? Code.OK : Code.NOAUTH;
+    }
+
+    private DataNode node(String path) {
+        return path == null ? null : tree.getNode(path);
+    }
+
+    private Result getData(ClientConnection c, String path, boolean watch) {
+        DataNode n = node(path);
+        Code check = readable(c, n);
+        if (check != Code.OK) {
+            return Result.error(check);
         }
         if (watch) {
             tree.addDataWatch(path, c);
@@ -118,12 +128,10 @@ final class ReadOps {
     }
 
     private Result getChildren(ClientConnection c, String path, boolean watch, boolean withStat) {
-        DataNode n = path == null ? null : tree.getNode(path);
-        if (n == null) {
-            return Result.error(Code.NONODE);
-        }
-        if (!acl.check(n.acl(), Perms.READ, c.authInfo())) {
-            return Result.error(Code.NOAUTH);
+        DataNode n = node(path);
+        Code check = readable(c, n);
+        if (check != Code.OK) {
+            return Result.error(check);
         }
         if (watch) {
             tree.addChildWatch(path, c);
@@ -133,7 +141,7 @@ final class ReadOps {
     }
 
     private Result getAcl(ClientConnection c, String path) {
-        DataNode n = path == null ? null : tree.getNode(path);
+        DataNode n = node(path);
         if (n == null) {
             return Result.error(Code.NONODE);
         }
@@ -146,12 +154,9 @@ final class ReadOps {
     }
 
     private Result allChildrenNumber(ClientConnection c, String path) {
-        DataNode n = path == null ? null : tree.getNode(path);
-        if (n == null) {
-            return Result.error(Code.NONODE);
-        }
-        if (!acl.check(n.acl(), Perms.READ, c.authInfo())) {
-            return Result.error(Code.NOAUTH);
+        Code check = readable(c, node(path));
+        if (check != Code.OK) {
+            return Result.error(check);
         }
         return Result.ok(new GetAllChildrenNumberResponse(tree.countDescendants(path)));
     }
