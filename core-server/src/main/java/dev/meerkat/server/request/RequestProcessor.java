@@ -70,6 +70,12 @@ public final class RequestProcessor implements AutoCloseable {
     private final Path snapshotDir;
     private final Random jitter = new Random();
     private SnapshotTask snapshot;
+    /**
+     * The file of the last snapshot started. The next one waits until it is complete: one snapshot
+     * at a time per directory (SnapshotWriter's contract; ZooKeeper also skips a snapshot while the
+     * previous one is still being written), else writers pile up under load, each with its backlog.
+     */
+    private CompletableFuture<Path> snapshotFile = CompletableFuture.completedFuture(null);
     private long txnsSinceSnapshot;
     private long snapshotThreshold;
     private final SessionTracker sessions;
@@ -256,7 +262,8 @@ public final class RequestProcessor implements AutoCloseable {
     }
 
     private void maybeStartSnapshot() {
-        if (snapshotDir == null || snapshot != null || txnsSinceSnapshot < snapshotThreshold) {
+        if (snapshotDir == null || snapshot != null || !snapshotFile.isDone()
+                || txnsSinceSnapshot < snapshotThreshold) {
             return;
         }
         List<SnapshotSession> live = new ArrayList<>();
@@ -268,6 +275,7 @@ public final class RequestProcessor implements AutoCloseable {
         txnsSinceSnapshot = 0;
         snapshotThreshold = nextSnapshotThreshold();
         snapshot = SnapshotTask.start(tree, snapshotDir, live);
+        snapshotFile = snapshot.completion();
         LOG.info("Taking a snapshot at zxid 0x{}", Long.toHexString(snapshot.startZxid()));
     }
 
