@@ -1,0 +1,181 @@
+package dev.meerkat.bench.compare;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Settings of a side-by-side run.
+ *
+ * @param quick the short variant (under five minutes on two cores)
+ * @param runs rounds of the three loads; each round runs each load once against each server
+ * @param warmupSeconds per load run, not measured
+ * @param durationSeconds per load run, measured
+ * @param sessions client sessions per load run
+ * @param outstanding requests in flight per session (sessions x outstanding in all)
+ * @param keys nodes the loads read and write
+ * @param valueSize bytes per value in the loads
+ * @param znodes nodes created for the memory and restart figures
+ * @param znodeSize bytes per such node
+ * @param restarts restarts timed per server
+ * @param heap -Xmx of both servers
+ * @param tickTime of both servers, ms
+ * @param snapCount of both servers
+ * @param out where compare.json and compare.svg go
+ * @param workDir where the servers' directories go; null for a new temporary directory
+ * @param keep keep the servers' directories (configs, data, logs) afterwards
+ * @param java the launcher for the servers; null for this JVM's
+ * @param classpath for the servers; null for this JVM's
+ * @param loads which loads to run, by id (write, read, mixed), in that order
+ * @param restart whether to measure memory and restart time
+ * @param extraConfig {@code key=value} lines added to both servers' zoo.cfg (replacing a default
+ *     of the same key), for diagnostic runs such as forceSync=no
+ */
+public record CompareOptions(boolean quick, int runs, int warmupSeconds, int durationSeconds, int sessions,
+        int outstanding, int keys, int valueSize, int znodes, int znodeSize, int restarts, String heap, int tickTime,
+        int snapCount, Path out, Path workDir, boolean keep, Path java, String classpath, List<String> loads,
+        boolean restart, List<String> extraConfig) {
+
+    /** The loads, by id. */
+    public static final List<String> ALL_LOADS = List.of("write", "read", "mixed");
+
+    public CompareOptions {
+        loads = List.copyOf(loads);
+        extraConfig = List.copyOf(extraConfig);
+        for (String l : loads) {
+            if (!ALL_LOADS.contains(l)) {
+                throw new IllegalArgumentException("unknown load '" + l + "' (" + String.join(", ", ALL_LOADS) + ")");
+            }
+        }
+        for (String c : extraConfig) {
+            int eq = c.indexOf('=');
+            if (eq <= 0 || c.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("--set needs KEY=VALUE, not '" + c + "'");
+            }
+        }
+        for (int v : new int[] {runs, durationSeconds, sessions, outstanding, keys, znodes, restarts, tickTime,
+            snapCount}) {
+            if (v <= 0) {
+                throw new IllegalArgumentException("counts and durations must be positive");
+            }
+        }
+        if (warmupSeconds < 0 || valueSize < 0 || znodeSize < 0) {
+            throw new IllegalArgumentException("warm-up and sizes must not be negative");
+        }
+    }
+
+    public static final String USAGE = """
+            Usage: Compare [--quick] [options]
+              Starts Meerkat and Apache ZooKeeper 3.9.5 standalone, each in its own JVM, runs the same
+              loads against each in turn and prints each ratio as
+              '<metric>: <meerkat> vs <zookeeper> = <ratio>x'.
+              --quick               short run: 3 rounds of 2 s warm-up + 6 s measured, 3 restarts
+              --runs N              rounds of the three loads (default 5; quick 3)
+              --warmup SECONDS      per load run (default 10; quick 2)
+              --duration SECONDS    measured per load run (default 30; quick 6)
+              --sessions N          client sessions (default 4)
+              --outstanding N       in flight per session (default 25, so 100 in all)
+              --keys N              nodes the loads use (default 1000)
+              --value-size BYTES    load values (default 1024)
+              --znodes N            nodes for memory and restart (default 100000)
+              --znode-size BYTES    (default 100)
+              --restarts N          restarts timed per server (default 5; quick 3)
+              --heap SIZE           -Xmx of both servers (default 1g)
+              --tick-time MS        both servers (default 2000)
+              --snap-count N        both servers (default 100000, ZooKeeper's default)
+              --out DIR             for compare.json and compare.svg (default target/bench-compare)
+              --work-dir DIR        for the servers' data (default: a new temporary directory)
+              --keep                keep the servers' data and logs
+              --java PATH           java launcher for the servers (default: this JVM's)
+              --classpath CP        for the servers (default: this JVM's class path)
+            Diagnostic runs (the defaults are what issue 7 measures):
+              --loads LIST          loads to run, comma-separated: write,read,mixed (default all)
+              --skip-restart        no memory and restart measurement
+              --set KEY=VALUE       add to both servers' zoo.cfg, e.g. --set forceSync=no (repeatable)
+            """;
+
+    public static CompareOptions parse(String... args) {
+        boolean quick = false;
+        for (String a : args) {
+            if (a.equals("--quick")) {
+                quick = true;
+            }
+        }
+        int runs = quick ? 3 : 5;
+        int warmup = quick ? 2 : 10;
+        int duration = quick ? 6 : 30;
+        int restarts = quick ? 3 : 5;
+        int sessions = 4;
+        int outstanding = 25;
+        int keys = 1000;
+        int valueSize = 1024;
+        int znodes = 100_000;
+        int znodeSize = 100;
+        String heap = "1g";
+        int tickTime = 2000;
+        int snapCount = 100_000;
+        Path out = Path.of("target", "bench-compare");
+        Path workDir = null;
+        boolean keep = false;
+        Path java = null;
+        String classpath = null;
+        List<String> loads = ALL_LOADS;
+        boolean restart = true;
+        List<String> extraConfig = new ArrayList<>();
+        for (int k = 0; k < args.length; k++) {
+            String a = args[k];
+            if (a.equals("--quick")) {
+                continue;
+            }
+            if (a.equals("--keep")) {
+                keep = true;
+                continue;
+            }
+            if (a.equals("--skip-restart")) {
+                restart = false;
+                continue;
+            }
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + a + "'");
+            }
+            if (k + 1 >= args.length) {
+                throw new IllegalArgumentException(a + " needs a value");
+            }
+            String v = args[++k];
+            switch (a.toLowerCase(Locale.ROOT)) {
+                case "--runs" -> runs = integer(a, v);
+                case "--warmup" -> warmup = integer(a, v);
+                case "--duration" -> duration = integer(a, v);
+                case "--sessions" -> sessions = integer(a, v);
+                case "--outstanding" -> outstanding = integer(a, v);
+                case "--keys" -> keys = integer(a, v);
+                case "--value-size" -> valueSize = integer(a, v);
+                case "--znodes" -> znodes = integer(a, v);
+                case "--znode-size" -> znodeSize = integer(a, v);
+                case "--restarts" -> restarts = integer(a, v);
+                case "--heap" -> heap = v;
+                case "--tick-time" -> tickTime = integer(a, v);
+                case "--snap-count" -> snapCount = integer(a, v);
+                case "--out" -> out = Path.of(v);
+                case "--work-dir" -> workDir = Path.of(v);
+                case "--java" -> java = Path.of(v);
+                case "--classpath" -> classpath = v;
+                case "--loads" -> loads = List.of(v.split(","));
+                case "--set" -> extraConfig.add(v);
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        return new CompareOptions(quick, runs, warmup, duration, sessions, outstanding, keys, valueSize, znodes,
+                znodeSize, restarts, heap, tickTime, snapCount, out, workDir, keep, java, classpath, loads, restart,
+                extraConfig);
+    }
+
+    private static int integer(String option, String v) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a whole number, not '" + v + "'");
+        }
+    }
+}

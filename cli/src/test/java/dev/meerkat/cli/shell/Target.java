@@ -1,0 +1,32 @@
+package dev.meerkat.cli.shell;
+
+import dev.meerkat.server.EmbeddedMeerkat;
+
+/** The servers the shell's tests run against: its output must be the same for both. */
+enum Target {
+    MEERKAT {
+        @Override
+        TestServer start() {
+            EmbeddedMeerkat meerkat = EmbeddedMeerkat.start(b -> b.extendedTypesEnabled(true));
+            return new TestServer() {
+                @Override
+                public String connectString() {
+                    return meerkat.connectString();
+                }
+
+                @Override
+                public void close() {
+                    meerkat.close();
+                }
+            };
+        }
+    },
+    ZOOKEEPER {
+        @Override
+        TestServer start() {
+            return InProcessZooKeeper.start();
+        }
+    };
+
+    abstract TestServer start();
+}

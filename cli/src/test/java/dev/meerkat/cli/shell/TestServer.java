@@ -1,0 +1,11 @@
+package dev.meerkat.cli.shell;
+
+/** A server the shell's tests talk to, on a loopback port of its own. */
+interface TestServer extends AutoCloseable {
+    /** {@code 127.0.0.1:<port>}. */
+    String connectString();
+
+    /** Stops the server and removes its data. */
+    @Override
+    void close();
+}
