@@ -17,6 +17,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        // znode data such as "@config" must reach the shell as typed, not as a file's contents
+        System.exit(new CommandLine(new Main()).setExpandAtFiles(false).execute(args));
     }
 }
