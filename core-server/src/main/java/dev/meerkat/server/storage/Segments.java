@@ -160,7 +160,28 @@ final class Segments {
         return new Scanner(seg, buf, (int) size, last, nextFirstZxid, prevZxid, fromZxid, sink).run();
     }
 
+    /**
+     * The offset just after the last record with a zxid at or below {@code throughZxid} in an intact
+     * segment (the header's end if there is none): where to cut it so that it ends at that zxid.
+     */
+    static long endThrough(SegmentFile seg, long throughZxid) throws IOException {
+        long size;
+        MappedByteBuffer buf;
+        try (FileChannel ch = FileChannel.open(seg.path(), StandardOpenOption.READ)) {
+            size = ch.size();
+            if (size < HEADER_BYTES) {
+                return 0;
+            }
+            buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        }
+        Scanner scanner = new Scanner(seg, buf, (int) size, true, Long.MAX_VALUE, UNKNOWN, Long.MAX_VALUE, null);
+        scanner.stopAbove = throughZxid;
+        return scanner.run().goodEnd();
+    }
+
     private static final class Scanner {
+        /** A record above this zxid ends the scan as if the segment ended before it. */
+        long stopAbove = Long.MAX_VALUE;
         private final SegmentFile seg;
         private final Path file;
         private final MappedByteBuffer buf;
@@ -260,6 +281,9 @@ final class Segments {
                             + ex.getMessage());
                 }
                 long zxid = e.zxid();
+                if (zxid > stopAbove) {
+                    return new ScanResult(seg, true, headerPrev, records, lastZxid, p, null, false, size);
+                }
                 checkZxid(p, records, floor, zxid);
                 if (zxid > fromZxid && sink != null) {
                     sink.accept(e);

@@ -323,8 +323,11 @@ public final class TxnLog implements AutoCloseable {
         return payload;
     }
 
-    /** Appends a payload from {@link #encode}, so that a caller can encode off the writer thread. */
-    void appendEncoded(long zxid, byte[] payload) throws IOException {
+    /**
+     * Appends an already encoded txn ({@link TxnCodec} bytes, as a ZAB proposal carries them), so
+     * that a caller can encode off the writer thread.
+     */
+    public void appendEncoded(long zxid, byte[] payload) throws IOException {
         checkUsable();
         checkOrder(zxid);
         try {
@@ -365,6 +368,77 @@ public final class TxnLog implements AutoCloseable {
         }
         durableZxid = lastZxid;
         return durableZxid;
+    }
+
+    /**
+     * Cuts the log after {@code zxid}: later records are gone, durably, when this returns (a
+     * leader's TRUNC). Segments that start after it are deleted newest first, so a crash part-way
+     * leaves a shorter log without holes; the segment holding it is cut after its record.
+     */
+    public void truncateAfter(long zxid) throws IOException {
+        checkUsable();
+        try {
+            writePending();
+            forceCurrent();
+            closeChannel();
+            List<SegmentFile> segs = Segments.list(dir);
+            boolean deleted = false;
+            for (int k = segs.size() - 1; k >= 0 && segs.get(k).firstZxid() > zxid; k--) {
+                Files.delete(segs.get(k).path());
+                segs.remove(k);
+                deleted = true;
+            }
+            if (deleted) {
+                Segments.syncDirectory(dir);
+            }
+            if (!segs.isEmpty()) {
+                SegmentFile newest = segs.get(segs.size() - 1);
+                long end = Segments.endThrough(newest, zxid);
+                try (FileChannel ch = FileChannel.open(newest.path(), StandardOpenOption.WRITE)) {
+                    if (ch.size() > end) {
+                        ch.truncate(end);
+                        ch.force(true);
+                    }
+                }
+            }
+            resume();
+            LOG.info("Log cut after zxid 0x{}; it now ends at 0x{}", Long.toHexString(zxid),
+                    Long.toHexString(lastZxid));
+        } catch (IOException e) {
+            throw fail(e);
+        }
+    }
+
+    /**
+     * Deletes every segment: the log starts again after {@code zxid}, the zxid of a snapshot that
+     * now stands for everything before (a SNAP from the leader, written before this is called).
+     */
+    public void reset(long zxid) throws IOException {
+        checkUsable();
+        try {
+            pending.clear();
+            closeChannel();
+            List<SegmentFile> segs = Segments.list(dir);
+            for (int k = segs.size() - 1; k >= 0; k--) {
+                Files.delete(segs.get(k).path());
+            }
+            Segments.syncDirectory(dir);
+            lastZxid = zxid;
+            durableZxid = zxid;
+            LOG.info("Log emptied; it continues after snapshot zxid 0x{}", Long.toHexString(zxid));
+        } catch (IOException e) {
+            throw fail(e);
+        }
+    }
+
+    private void closeChannel() throws IOException {
+        if (channel != null) {
+            channel.close();
+            channel = null;
+        }
+        rollRequested = false;
+        unforced = false;
+        directoryUnsynced = false;
     }
 
     /** The next append starts a new segment. */
