@@ -3,12 +3,16 @@ package dev.meerkat.server;
 import dev.meerkat.server.config.ConfigException;
 import dev.meerkat.server.config.ServerConfig;
 
+import dev.meerkat.server.quorum.EnsembleServer;
+import dev.meerkat.server.quorum.QuorumConfig;
+
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs a standalone server in the foreground until the JVM is told to stop (SIGTERM, Ctrl-C):
+ * Runs a server (standalone, or one member of the ensemble zoo.cfg's server.N lines describe) in the foreground until the JVM is told to stop (SIGTERM, Ctrl-C):
  * {@code java dev.meerkat.server.ServerMain [zoo.cfg]}. {@code bin/meerkat server} uses it, and
  * so do tests that need a server in a process of its own (to kill it with SIGKILL).
  */
@@ -30,20 +34,33 @@ public final class ServerMain {
             return 2;
         }
         config.warnings().forEach(w -> System.err.println("warning: " + w));
-        MeerkatServer server;
+        AutoCloseable server;
+        InetSocketAddress address;
         try {
-            server = MeerkatServer.start(config);
+            if (QuorumConfig.isEnsemble(config)) {
+                EnsembleServer member = EnsembleServer.start(config);
+                server = member;
+                address = member.clientAddress();
+            } else {
+                MeerkatServer standalone = MeerkatServer.start(config);
+                server = standalone;
+                address = standalone.clientAddress();
+            }
         } catch (IOException e) {
             System.err.println("Cannot start: " + e.getMessage());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            try {
+                server.close();
+            } catch (Exception e) {
+                System.err.println("Error while stopping: " + e);
+            }
             stopped.countDown();
         }, "meerkat-shutdown"));
         // Tests and scripts wait for this line to know the port is open.
-        System.out.println("Meerkat serving on " + server.clientAddress().getHostString() + ":" + server.clientPort()
+        System.out.println("Meerkat serving on " + address.getHostString() + ":" + address.getPort()
                 + " (Ctrl-C to stop)");
         System.out.flush();
         stopped.await();

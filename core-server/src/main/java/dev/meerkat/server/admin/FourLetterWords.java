@@ -14,6 +14,7 @@ import java.lang.management.OperatingSystemMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Date;
@@ -40,10 +41,18 @@ public final class FourLetterWords {
     /** Only reported and set through gtmk/stmk; nothing traces by it, as ZooKeeper's text trace level. */
     private volatile long traceMask = DEFAULT_TRACE_MASK;
 
+    /** What a server of an ensemble reports as its mode (leader, follower, observer); "standalone" alone. */
+    private final Supplier<String> mode;
+
     public FourLetterWords(ServerConfig config, RequestProcessor processor, long serverId) {
+        this(config, processor, serverId, () -> "standalone");
+    }
+
+    public FourLetterWords(ServerConfig config, RequestProcessor processor, long serverId, Supplier<String> mode) {
         this.config = config;
         this.processor = processor;
         this.serverId = serverId;
+        this.mode = mode;
     }
 
     /** The command whose four ASCII bytes read as {@code firstInt}, or null if it is none. */
@@ -135,7 +144,7 @@ public final class FourLetterWords {
                 + "Connections: " + processor.connections().size() + "\n"
                 + "Outstanding: " + processor.outstandingRequests() + "\n"
                 + "Zxid: 0x" + Long.toHexString(tree.lastProcessedZxid()) + "\n"
-                + "Mode: standalone\n"
+                + "Mode: " + mode.get() + "\n"
                 // ZooKeeper stores the root under two keys and counts it twice; tools expect that.
                 + "Node count: " + (tree.nodeCount() + 1) + "\n";
     }
@@ -161,7 +170,7 @@ public final class FourLetterWords {
         ServerStats s = processor.stats();
         StringBuilder sb = new StringBuilder();
         metric(sb, "version", VERSION + ", built on 2026-11-25 00:00 UTC");
-        metric(sb, "server_state", "standalone");
+        metric(sb, "server_state", mode.get());
         metric(sb, "avg_latency", s.avgLatency());
         metric(sb, "max_latency", s.maxLatency());
         metric(sb, "min_latency", s.minLatency());

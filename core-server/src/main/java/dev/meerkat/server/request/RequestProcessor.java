@@ -2,7 +2,13 @@ package dev.meerkat.server.request;
 
 import dev.meerkat.protocol.Code;
 import dev.meerkat.protocol.OpCode;
+import dev.meerkat.protocol.jute.Jute;
+import dev.meerkat.protocol.jute.JuteException;
+import dev.meerkat.protocol.jute.JuteInput;
 import dev.meerkat.protocol.jute.Record;
+import dev.meerkat.protocol.Requests;
+import dev.meerkat.server.storage.SnapshotSession;
+import io.netty.buffer.Unpooled;
 import dev.meerkat.protocol.record.*;
 import dev.meerkat.server.admin.ServerStats;
 import dev.meerkat.server.auth.AclChecker;
@@ -15,6 +21,7 @@ import dev.meerkat.server.session.SessionTracker;
 import dev.meerkat.server.tree.DataTree;
 import dev.meerkat.server.txn.CloseSessionTxn;
 import dev.meerkat.server.txn.CreateSessionTxn;
+import dev.meerkat.server.txn.ErrorTxn;
 import dev.meerkat.server.txn.MultiTxn;
 import dev.meerkat.server.txn.ProcessTxnResult;
 import dev.meerkat.server.txn.Txn;
@@ -26,10 +33,12 @@ import dev.meerkat.server.storage.SnapshotSession;
 import dev.meerkat.server.storage.SnapshotTask;
 
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -61,9 +70,9 @@ public final class RequestProcessor implements AutoCloseable {
     private static final int SNAPSHOT_SLICE = 1000;
 
     private final ServerConfig config;
-    private final DataTree tree;
+    private DataTree tree;
     private final TxnSink sink;
-    private final PrepView pendingChanges;
+    private PrepView pendingChanges;
     private long nextZxid;
     private boolean failed;
     /** Where snapshots go; null keeps none (a tree that lives only in memory). */
@@ -81,7 +90,39 @@ public final class RequestProcessor implements AutoCloseable {
     private final SessionTracker sessions;
     private final AclChecker acl;
     private final Prep prep;
-    private final ReadOps reads;
+    private ReadOps reads;
+    /** The ensemble this server belongs to; null for a standalone server. */
+    private EnsembleMember ensemble;
+    /** Whether clients are served: always when standalone; in an ensemble while synced with a leader. */
+    private boolean open = true;
+    /** Writes of this server's clients waiting for their txn to commit, by session, in xid order. */
+    private final Map<Long, ArrayDeque<Pending>> pendingBySession = new HashMap<>();
+    /** Sessions created here whose createSession txn has not committed yet. */
+    private final Set<Long> uncommittedSessions = new HashSet<>();
+    /** Syncs waiting for this server to apply through a zxid. */
+    private final List<WaitingSync> waitingSyncs = new ArrayList<>();
+    /** Syncs a follower sent to the leader, waiting for its answer, by session and xid. */
+    private final Map<Long, Map<Integer, WaitingSync>> syncsAtLeader = new HashMap<>();
+    /** Sessions whose clients were heard from since the last Touch to the leader. */
+    private final Set<Long> touched = new HashSet<>();
+    /** The last zxid this leader proposed. */
+    private long lastProposedZxid;
+
+    private record Pending(int cxid, Consumer<ProcessTxnResult> then) {
+    }
+
+    private static final class WaitingSync {
+        final ClientConnection cnxn;
+        final Slot slot;
+        final String path;
+        long target = Long.MAX_VALUE;
+
+        WaitingSync(ClientConnection cnxn, Slot slot, String path) {
+            this.cnxn = cnxn;
+            this.slot = slot;
+            this.path = path;
+        }
+    }
     private final ServerStats stats = new ServerStats();
 
     private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
@@ -93,6 +134,8 @@ public final class RequestProcessor implements AutoCloseable {
     private final Thread thread;
     private final ScheduledExecutorService timer;
     private volatile boolean running = true;
+    /** Runs after every batch of tasks: where the ensemble hands its state machine's effects out. */
+    private Runnable batchEnd;
     /** How often empty containers and expired TTL nodes are looked for (ZooKeeper's property and default). */
     private final long containerCheckIntervalMs = Long.getLong("znode.container.checkIntervalMs", 60_000);
     private final int containerMaxPerMinute = Integer.getInteger("znode.container.maxPerMinute", 10_000);
@@ -131,6 +174,25 @@ public final class RequestProcessor implements AutoCloseable {
     /** Brings back a session found in the snapshot or the log; it expires on its normal timeout. */
     public void restoreSession(long id, int timeout, byte[] passwd) {
         sessions.restoreSession(id, timeout, passwd, now());
+    }
+
+    /**
+     * Makes this processor a member of an ensemble: from now on it serves clients only while
+     * {@link #setOpen} says so, and every txn goes through {@code member}. Call before {@link #start}.
+     */
+    public void joinEnsemble(EnsembleMember member) {
+        this.ensemble = member;
+        this.open = false;
+    }
+
+    /** Sets what runs on the processor thread after every batch of tasks. Call before {@link #start}. */
+    public void onBatchEnd(Runnable task) {
+        this.batchEnd = task;
+    }
+
+    /** Runs {@code task} on the processor thread, after what is already queued. */
+    public void execute(Runnable task) {
+        queue.add(task);
     }
 
     public void start() {
@@ -179,7 +241,11 @@ public final class RequestProcessor implements AutoCloseable {
             long sid = c.sessionId();
             if (sid != 0 && bySession.get(sid) == c) {
                 bySession.remove(sid);
+                // Replies that would have gone to it have nowhere to go; the txns still commit.
+                pendingBySession.remove(sid);
+                syncsAtLeader.remove(sid);
             }
+            waitingSyncs.removeIf(w -> w.cnxn == c);
         });
     }
 
@@ -243,6 +309,9 @@ public final class RequestProcessor implements AutoCloseable {
             do {
                 runSafely(task);
             } while (++n < BATCH && (task = queue.poll()) != null);
+            if (batchEnd != null) {
+                runSafely(batchEnd);
+            }
             for (ClientConnection c : toFlush) {
                 c.flushIfDirty();
             }
@@ -292,6 +361,9 @@ public final class RequestProcessor implements AutoCloseable {
                         error);
             } else {
                 LOG.info("Snapshot {} written", file);
+                if (ensemble != null) {
+                    queue.add(() -> ensemble.snapshotWritten(done.startZxid(), file));
+                }
             }
         });
     }
@@ -326,7 +398,7 @@ public final class RequestProcessor implements AutoCloseable {
         if (c.isClosed()) {
             return;
         }
-        if (failed) {
+        if (failed || !open) {
             c.close();
             return;
         }
@@ -349,6 +421,9 @@ public final class RequestProcessor implements AutoCloseable {
             enqueueLocal(c, r, Code.SESSIONEXPIRED);
             return;
         }
+        if (ensemble != null) {
+            touched.add(sid);
+        }
         if (r.kind() == Request.Kind.MALFORMED && (h.type() == OpCode.AUTH || h.type() == OpCode.SASL)) {
             // ZooKeeper decodes these outside its pipeline, where a bad record drops the connection
             LOG.warn("Undecodable {} request from {}: {}", OpCode.shortName(h.type()), c, r.error());
@@ -364,16 +439,34 @@ public final class RequestProcessor implements AutoCloseable {
                 }
                 case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL, OpCode.DELETE,
                      OpCode.DELETE_CONTAINER, OpCode.SET_DATA, OpCode.SET_ACL -> {
-                    handleWrite(c, r);
+                    if (ensemble != null) {
+                        replicatedWrite(c, r);
+                    } else {
+                        handleWrite(c, r);
+                    }
                     return;
                 }
                 case OpCode.MULTI -> {
-                    handleMulti(c, r, (MultiOperationRecord) r.body());
+                    if (ensemble != null) {
+                        replicatedMulti(c, r, (MultiOperationRecord) r.body());
+                    } else {
+                        handleMulti(c, r, (MultiOperationRecord) r.body());
+                    }
                     return;
                 }
                 case OpCode.CLOSE_SESSION -> {
-                    handleCloseSession(c, r);
+                    if (ensemble != null) {
+                        replicatedWrite(c, r);
+                    } else {
+                        handleCloseSession(c, r);
+                    }
                     return;
+                }
+                case OpCode.SYNC -> {
+                    if (ensemble != null) {
+                        replicatedSync(c, r, ((dev.meerkat.protocol.record.SyncRequest) r.body()).path());
+                        return;
+                    }
                 }
                 default -> {
                 }
@@ -473,6 +566,10 @@ public final class RequestProcessor implements AutoCloseable {
         int timeout = SessionTracker.negotiateTimeout(req.timeOut(), config.minSessionTimeout(),
                 config.maxSessionTimeout());
         long now = now();
+        if (req.sessionId() == 0 && ensemble != null) {
+            createReplicatedSession(c, timeout, now, req.readOnlyPresent());
+            return;
+        }
         if (req.sessionId() == 0) {
             Session s = sessions.createSession(timeout, now);
             c.setAwaitingSession(new ArrayList<>());
@@ -502,6 +599,9 @@ public final class RequestProcessor implements AutoCloseable {
         }
         sessions.setTimeout(sid, timeout);
         sessions.touch(sid, now);
+        if (ensemble != null) {
+            touched.add(sid);
+        }
         ClientConnection previous = bySession.get(sid);
         if (previous != null && previous != c) {
             previous.close();
@@ -652,15 +752,18 @@ public final class RequestProcessor implements AutoCloseable {
     }
 
     private Txn prepare(PrepView view, ClientConnection c, int type, Record body) throws PrepException {
-        List<Id> ids = c.authInfo();
+        return prepare(view, c.sessionId(), c.authInfo(), type, body);
+    }
+
+    private Txn prepare(PrepView view, long sessionId, List<Id> ids, int type, Record body) throws PrepException {
         return switch (type) {
             case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER -> {
                 CreateRequest q = (CreateRequest) body;
-                yield prep.create(view, c.sessionId(), ids, q.path(), q.data(), q.acl(), q.flags(), -1);
+                yield prep.create(view, sessionId, ids, q.path(), q.data(), q.acl(), q.flags(), -1);
             }
             case OpCode.CREATE_TTL -> {
                 CreateTTLRequest q = (CreateTTLRequest) body;
-                yield prep.create(view, c.sessionId(), ids, q.path(), q.data(), q.acl(), q.flags(), q.ttl());
+                yield prep.create(view, sessionId, ids, q.path(), q.data(), q.acl(), q.flags(), q.ttl());
             }
             case OpCode.DELETE -> {
                 DeleteRequest q = (DeleteRequest) body;
@@ -731,6 +834,12 @@ public final class RequestProcessor implements AutoCloseable {
     // ------------------------------------------------------------------ sessions and reaping
 
     private void expireSessions() {
+        if (ensemble != null) {
+            if (ensemble.leads() && open) {
+                expireReplicatedSessions();
+            }
+            return;
+        }
         for (Session s : sessions.expire(now())) {
             LOG.info("Expiring session 0x{}, timeout of {} ms exceeded", Long.toHexString(s.id()), s.timeout());
             long sid = s.id();
@@ -746,11 +855,21 @@ public final class RequestProcessor implements AutoCloseable {
     }
 
     private void reapContainers() {
+        if (ensemble != null && !(ensemble.leads() && open)) {
+            return;
+        }
         int limit = (int) Math.max(1, containerMaxPerMinute * containerCheckIntervalMs / 60_000);
         for (String path : tree.reapCandidates(System.currentTimeMillis(), limit)) {
             long zxid = nextZxid;
             pendingChanges.beginTxn(zxid);
             try {
+                if (ensemble != null) {
+                    pendingChanges.beginTxn(ensemble.nextZxid());
+                    Txn txn = prep.deleteContainer(pendingChanges, path);
+                    propose(new TxnHeader(0, 0, ensemble.nextZxid(), System.currentTimeMillis(),
+                            OpCode.DELETE_CONTAINER), txn);
+                    continue;
+                }
                 Txn txn = prep.deleteContainer(pendingChanges, path);
                 nextZxid++;
                 log(new TxnHeader(0, 0, zxid, System.currentTimeMillis(), OpCode.DELETE_CONTAINER), txn, res -> {
@@ -759,6 +878,391 @@ public final class RequestProcessor implements AutoCloseable {
                 LOG.debug("Container {} not reaped: {}", path, e.code());
             }
         }
+    }
+
+    // ------------------------------------------------------------------ the ensemble
+    //
+    // In an ensemble the leader prepares every txn, its own clients' and those its followers forward,
+    // and a failed preparation is a txn too (an ErrorTxn, as in ZooKeeper), so that every write a
+    // client sends comes back to the server that holds its connection as exactly one committed txn,
+    // matched by session and xid. Every server applies every committed txn in zxid order.
+
+    private void expect(long sessionId, int cxid, Consumer<ProcessTxnResult> then) {
+        pendingBySession.computeIfAbsent(sessionId, k -> new ArrayDeque<>()).add(new Pending(cxid, then));
+    }
+
+    private void replicatedWrite(ClientConnection c, Request r) {
+        Slot slot = Slot.write(r);
+        c.slots().add(slot);
+        int type = r.header().type();
+        expect(c.sessionId(), r.header().xid(), res -> {
+            if (type == OpCode.CLOSE_SESSION) {
+                slot.complete(Code.OK, null, lastAppliedZxid);
+                slot.closeAfter = true;
+            } else if (res.err() != 0) {
+                slot.complete(Code.of(res.err()), null, lastAppliedZxid);
+            } else {
+                slot.complete(Code.OK, responseOf(type, res), lastAppliedZxid);
+            }
+            drain(c);
+        });
+        submitWrite(c.sessionId(), r.header().xid(), type, r.body(), c.authInfo());
+    }
+
+    private void replicatedMulti(ClientConnection c, Request r, MultiOperationRecord multi) {
+        Slot slot = Slot.write(r);
+        c.slots().add(slot);
+        List<MultiOperationRecord.Op> ops = multi.ops();
+        for (MultiOperationRecord.Op op : ops) {
+            if (op.type() == OpCode.GET_DATA || op.type() == OpCode.GET_CHILDREN) {
+                slot.complete(Code.MARSHALLINGERROR, null, -1);
+                drain(c);
+                return;
+            }
+        }
+        if (ops.isEmpty()) {
+            slot.complete(Code.OK, new MultiResponse(List.of()), -1);
+            drain(c);
+            return;
+        }
+        expect(c.sessionId(), r.header().xid(), res -> {
+            if (res.multiResults() == null) {
+                slot.complete(Code.of(res.err()), null, lastAppliedZxid);
+            } else if (res.err() != 0) {
+                List<MultiResponse.Result> results = new ArrayList<>(ops.size());
+                for (ProcessTxnResult one : res.multiResults()) {
+                    results.add(MultiResponse.Result.error(one.err()));
+                }
+                slot.complete(Code.OK, new MultiResponse(results), lastAppliedZxid);
+            } else {
+                slot.complete(Code.OK, multiResponse(ops, res), lastAppliedZxid);
+            }
+            drain(c);
+        });
+        submitWrite(c.sessionId(), r.header().xid(), OpCode.MULTI, multi, c.authInfo());
+    }
+
+    /** On the leader: prepare and propose. Elsewhere: hand it to the leader. */
+    private void submitWrite(long sid, int cxid, int type, Record body, List<Id> ids) {
+        if (ensemble.leads()) {
+            leaderPrepare(sid, cxid, type, body, ids);
+        } else {
+            ensemble.forward(sid, cxid, type, body == null ? new byte[0] : Jute.toBytes(body), ids);
+        }
+    }
+
+    private void leaderPrepare(long sid, int cxid, int type, Record body, List<Id> ids) {
+        long zxid = ensemble.nextZxid();
+        Txn txn;
+        if (type == OpCode.CLOSE_SESSION) {
+            sessions.setClosing(sid);
+            txn = new CloseSessionTxn();
+        } else if (type == OpCode.MULTI) {
+            txn = prepareMulti(zxid, sid, ids, (MultiOperationRecord) body);
+        } else {
+            pendingChanges.beginTxn(zxid);
+            try {
+                txn = prepare(pendingChanges, sid, ids, type, body);
+            } catch (PrepException e) {
+                txn = new ErrorTxn(e.code().intValue());
+            }
+        }
+        propose(new TxnHeader(sid, cxid, zxid, System.currentTimeMillis(), type), txn);
+    }
+
+    /** ZooKeeper's failed multi: OK for the ops before the failure, its code, RUNTIMEINCONSISTENCY after. */
+    private Txn prepareMulti(long zxid, long sid, List<Id> ids, MultiOperationRecord multi) {
+        List<MultiOperationRecord.Op> ops = multi.ops();
+        pendingChanges.beginTxn(zxid);
+        PrepView view = pendingChanges.overlay();
+        List<Txn> txns = new ArrayList<>(ops.size());
+        for (int i = 0; i < ops.size(); i++) {
+            try {
+                txns.add(prepare(view, sid, ids, ops.get(i).type(), ops.get(i).request()));
+            } catch (PrepException e) {
+                if (e.code() == Code.MARSHALLINGERROR) {
+                    return new ErrorTxn(Code.MARSHALLINGERROR.intValue());
+                }
+                List<Txn> failed = new ArrayList<>(ops.size());
+                for (int j = 0; j < ops.size(); j++) {
+                    failed.add(new ErrorTxn(j < i ? Code.OK.intValue() : j == i ? e.code().intValue()
+                            : Code.RUNTIMEINCONSISTENCY.intValue()));
+                }
+                return new MultiTxn(failed);
+            }
+        }
+        view.mergeInto();
+        return new MultiTxn(txns);
+    }
+
+    private void propose(TxnHeader header, Txn txn) {
+        ensemble.propose(header, txn);
+        lastProposedZxid = header.zxid();
+    }
+
+    private void createReplicatedSession(ClientConnection c, int timeout, long now, boolean readOnlyPresent) {
+        Session s = sessions.createSession(timeout, now);
+        long sid = s.id();
+        uncommittedSessions.add(sid);
+        c.setAwaitingSession(new ArrayList<>());
+        expect(sid, 0, res -> {
+            List<Request> waiting = c.awaitingSession();
+            c.setAwaitingSession(null);
+            if (c.isClosed()) {
+                return;
+            }
+            attach(c, sid, timeout, s.password(), readOnlyPresent);
+            for (Request w : waiting) {
+                handle(w);
+            }
+        });
+        if (ensemble.leads()) {
+            propose(new TxnHeader(sid, 0, ensemble.nextZxid(), System.currentTimeMillis(), OpCode.CREATE_SESSION),
+                    new CreateSessionTxn(timeout, s.password()));
+        } else {
+            ensemble.forwardCreateSession(sid, timeout, s.password());
+        }
+    }
+
+    private void replicatedSync(ClientConnection c, Request r, String path) {
+        Slot slot = Slot.write(r);
+        c.slots().add(slot);
+        ReadOps.Result checked = reads.read(c, OpCode.SYNC, r.body());
+        if (checked.code() != Code.OK) {
+            slot.complete(checked.code(), null, -1);
+            drain(c);
+            return;
+        }
+        WaitingSync w = new WaitingSync(c, slot, path);
+        if (ensemble.leads()) {
+            w.target = Math.max(lastProposedZxid, tree.lastProcessedZxid());
+            waitingSyncs.add(w);
+            releaseSyncs();
+        } else {
+            syncsAtLeader.computeIfAbsent(c.sessionId(), k -> new HashMap<>()).put(r.header().xid(), w);
+            ensemble.forwardSync(c.sessionId(), r.header().xid());
+        }
+    }
+
+    private void releaseSyncs() {
+        if (waitingSyncs.isEmpty()) {
+            return;
+        }
+        long applied = tree.lastProcessedZxid();
+        waitingSyncs.removeIf(w -> {
+            if (w.target > applied) {
+                return false;
+            }
+            w.slot.complete(Code.OK, new SyncResponse(w.path), applied);
+            drain(w.cnxn);
+            return true;
+        });
+    }
+
+    private void expireReplicatedSessions() {
+        for (Session s : sessions.expire(now())) {
+            LOG.info("Expiring session 0x{}, timeout of {} ms exceeded", Long.toHexString(s.id()), s.timeout());
+            propose(new TxnHeader(s.id(), 0, ensemble.nextZxid(), System.currentTimeMillis(), OpCode.CLOSE_SESSION),
+                    new CloseSessionTxn());
+        }
+    }
+
+    private long lastAppliedZxid;
+
+    /**
+     * A committed txn, in zxid order (processor thread): applied to the tree, and answered if this
+     * server holds the client that sent it. While the tree is still a fuzzy snapshot being replayed,
+     * the txn is replayed instead.
+     */
+    public void applyCommitted(TxnHeader h, Txn t) {
+        ProcessTxnResult res = null;
+        if (tree.isRecovering()) {
+            tree.processTxnForRecovery(h, t);
+            if (tree.lastProcessedZxid() >= tree.recoveryHorizon()) {
+                tree.finishRecovery();
+            }
+        } else {
+            res = tree.processTxn(h, t);
+        }
+        lastAppliedZxid = h.zxid();
+        pendingChanges.applied(h.zxid());
+        long sid = h.sessionId();
+        if (t instanceof CreateSessionTxn cs) {
+            uncommittedSessions.remove(sid);
+            if (sessions.get(sid) == null) {
+                sessions.restoreSession(sid, cs.timeOut(), cs.passwd(), now());
+            }
+        }
+        ArrayDeque<Pending> waiting = pendingBySession.get(sid);
+        if (res != null && waiting != null && !waiting.isEmpty() && waiting.peekFirst().cxid() == h.cxid()) {
+            Pending p = waiting.pollFirst();
+            if (waiting.isEmpty()) {
+                pendingBySession.remove(sid);
+            }
+            p.then().accept(res);
+        }
+        if (t instanceof CloseSessionTxn) {
+            sessions.remove(sid);
+            pendingBySession.remove(sid);
+            ClientConnection c = bySession.remove(sid);
+            if (c != null) {
+                c.close();
+            }
+        }
+        txnsSinceSnapshot++;
+        maybeStartSnapshot();
+        releaseSyncs();
+    }
+
+    /** Replaces the whole state with a snapshot the leader sent (SNAP); no client is connected then. */
+    public void installTree(DataTree newTree, Collection<SnapshotSession> snapshotSessions) {
+        if (snapshot != null) {
+            snapshot.abort();
+            snapshot = null;
+        }
+        tree = newTree;
+        pendingChanges = new PrepView(tree);
+        reads = new ReadOps(tree, acl);
+        lastAppliedZxid = tree.lastProcessedZxid();
+        for (Session s : new ArrayList<>(sessions.sessions())) {
+            sessions.remove(s.id());
+        }
+        for (SnapshotSession s : snapshotSessions) {
+            sessions.restoreSession(s.id(), s.timeout(), s.password(), now());
+        }
+    }
+
+    /**
+     * Whether clients are served. Closing drops every client (they reconnect to a server that is
+     * synced with a leader) and forgets what waited for txns that may now never commit; opening on a
+     * new leader gives every session a fresh timeout, since expiry was decided elsewhere until now.
+     */
+    public void setOpen(boolean nowOpen) {
+        if (nowOpen == open) {
+            return;
+        }
+        open = nowOpen;
+        pendingChanges = new PrepView(tree);
+        if (!nowOpen) {
+            for (ClientConnection c : connections) {
+                c.close();
+            }
+            bySession.clear();
+            pendingBySession.clear();
+            waitingSyncs.clear();
+            syncsAtLeader.clear();
+            touched.clear();
+            heldForwards.clear();
+            for (long sid : uncommittedSessions) {
+                sessions.remove(sid);
+            }
+            uncommittedSessions.clear();
+            return;
+        }
+        lastProposedZxid = tree.lastProcessedZxid();
+        if (ensemble.leads()) {
+            long now = now();
+            for (Session s : sessions.sessions()) {
+                sessions.touch(s.id(), now);
+            }
+        }
+        List<Runnable> held = new ArrayList<>(heldForwards);
+        heldForwards.clear();
+        held.forEach(Runnable::run);
+    }
+
+    public boolean isOpen() {
+        return open;
+    }
+
+    /** Work a follower sent before this leader opened; run once it has. */
+    private final List<Runnable> heldForwards = new ArrayList<>();
+
+    private boolean leaderReady(Runnable retry) {
+        if (ensemble.leads() && open) {
+            return true;
+        }
+        if (ensemble.leads()) {
+            heldForwards.add(retry);
+        }
+        return false;
+    }
+
+    /** A follower's client write, on the leader. */
+    public void onForward(long sid, int cxid, int type, byte[] body, List<Id> ids) {
+        if (!leaderReady(() -> onForward(sid, cxid, type, body, ids))) {
+            return;
+        }
+        sessions.touch(sid, now());
+        Record record = null;
+        if (type != OpCode.CLOSE_SESSION) {
+            try {
+                record = Requests.readBody(type, new JuteInput(Unpooled.wrappedBuffer(body)));
+            } catch (JuteException | RuntimeException e) {
+                LOG.warn("Undecodable {} forwarded for session 0x{}: {}", OpCode.shortName(type),
+                        Long.toHexString(sid), e.getMessage());
+                propose(new TxnHeader(sid, cxid, ensemble.nextZxid(), System.currentTimeMillis(), type),
+                        new ErrorTxn(Code.MARSHALLINGERROR.intValue()));
+                return;
+            }
+        }
+        leaderPrepare(sid, cxid, type, record, ids);
+    }
+
+    /** A session a follower opened, on the leader. */
+    public void onCreateSession(long sid, int timeout, byte[] passwd) {
+        if (!leaderReady(() -> onCreateSession(sid, timeout, passwd))) {
+            return;
+        }
+        propose(new TxnHeader(sid, 0, ensemble.nextZxid(), System.currentTimeMillis(), OpCode.CREATE_SESSION),
+                new CreateSessionTxn(timeout, passwd));
+    }
+
+    /** Sessions alive at a follower, on the leader. */
+    public void onTouch(long[] ids) {
+        long now = now();
+        for (long id : ids) {
+            sessions.touch(id, now);
+        }
+    }
+
+    /** A follower's client asked to sync, on the leader. */
+    public void onSyncRequest(int from, long sid, int cxid) {
+        if (!leaderReady(() -> onSyncRequest(from, sid, cxid))) {
+            return;
+        }
+        ensemble.replySync(from, sid, cxid, Math.max(lastProposedZxid, tree.lastProcessedZxid()));
+    }
+
+    /** The leader's answer to a sync this follower forwarded. */
+    public void onSyncReply(long sid, int cxid, long zxid) {
+        Map<Integer, WaitingSync> bySid = syncsAtLeader.get(sid);
+        WaitingSync w = bySid == null ? null : bySid.remove(cxid);
+        if (w == null) {
+            return;
+        }
+        if (bySid.isEmpty()) {
+            syncsAtLeader.remove(sid);
+        }
+        w.target = zxid;
+        waitingSyncs.add(w);
+        releaseSyncs();
+    }
+
+    /** Sends the leader the sessions heard from since the last call (a follower's part of expiry). */
+    public void flushTouches() {
+        if (touched.isEmpty()) {
+            return;
+        }
+        if (open && !ensemble.leads()) {
+            long[] ids = new long[touched.size()];
+            int i = 0;
+            for (long id : touched) {
+                ids[i++] = id;
+            }
+            ensemble.touch(ids);
+        }
+        touched.clear();
     }
 
     /** Session expiry runs on the monotonic clock, so a wall-clock jump cannot expire everyone. */

@@ -278,6 +278,11 @@ final class Leader {
         send(s, seq -> new UpToDate(s.id, seq, commit));
     }
 
+    long nextZxid() {
+        long last = history.lastZxid();
+        return Zxid.of(epoch, Zxid.epoch(last) == epoch ? Zxid.counter(last) + 1 : 1);
+    }
+
     long propose(byte[] payload) {
         if (!canPropose()) {
             throw new IllegalStateException("not serving");

@@ -138,6 +138,29 @@ public final class ZabNode {
     }
 
     /**
+     * The connection to server {@code peer} broke. A learner whose leader that is looks for a new
+     * one at once instead of waiting syncLimit ticks of silence: over TCP a dead process is known
+     * within milliseconds, and this is most of what makes failover fast. Going LOOKING is always
+     * safe; if the leader is in fact alive, the election answers with it and the learner rejoins.
+     */
+    public void disconnected(int peer) {
+        if (learner != null && learner.leader == peer) {
+            becomeLooking("connection to leader " + peer + " lost");
+        }
+    }
+
+    /**
+     * The zxid the next {@link #propose} will assign, so the application can prepare a txn that
+     * names it; only while {@link #isServing()} on the leader.
+     */
+    public long nextZxid() {
+        if (leader == null) {
+            throw new IllegalStateException("not the leader (role " + role + ")");
+        }
+        return leader.nextZxid();
+    }
+
+    /**
      * Proposes a new entry; only while {@link #isServing()} on the leader.
      *
      * @return the zxid assigned; the entry is committed when it appears in {@link Ready#committed()}
