@@ -71,6 +71,7 @@ import java.util.List;
  *  34    Touch          list&lt;int64&gt; sessionIds
  *  35    SyncRequest    int64 sessionId, int32 cxid
  *  36    SyncReply      int64 sessionId, int32 cxid, int64 zxid
+ *  37    Attached       int64 sessionId
  * </pre>
  * Types 1-13 are the ZAB core's messages, carried as {@link PeerMessage.Zab}.
  *
@@ -110,6 +111,7 @@ public final class PeerCodec {
     static final int TOUCH = 34;
     static final int SYNC_REQUEST = 35;
     static final int SYNC_REPLY = 36;
+    static final int ATTACHED = 37;
 
     private static final Role[] ROLES = Role.values();
     private static final SyncKind[] SYNC_KINDS = SyncKind.values();
@@ -154,6 +156,9 @@ public final class PeerCodec {
             out.writeLong(s.sessionId());
             out.writeInt(s.cxid());
             out.writeLong(s.zxid());
+        } else if (m instanceof PeerMessage.Attached a) {
+            out.writeByte(ATTACHED);
+            out.writeLong(a.sessionId());
         } else {
             throw new IllegalArgumentException("no encoding for " + m);
         }
@@ -355,6 +360,7 @@ public final class PeerCodec {
             }
             case SYNC_REQUEST -> new PeerMessage.SyncRequest(readLong(in), readInt(in));
             case SYNC_REPLY -> new PeerMessage.SyncReply(readLong(in), readInt(in), readLong(in));
+            case ATTACHED -> new PeerMessage.Attached(readLong(in));
             default -> throw new MalformedMessageException("unknown message type " + type);
         };
     }

@@ -71,6 +71,14 @@ public sealed interface PeerMessage {
     record SyncRequest(long sessionId, int cxid) implements PeerMessage {
     }
 
+    /**
+     * A client re-attached to {@code sessionId} at the sender: a server still holding an older
+     * connection of that session closes it, as a standalone server closes the old connection when
+     * the session moves to a new one.
+     */
+    record Attached(long sessionId) implements PeerMessage {
+    }
+
     /** Every write proposed before the sync arrived has a zxid at or below {@code zxid}. */
     record SyncReply(long sessionId, int cxid, long zxid) implements PeerMessage {
     }

@@ -138,6 +138,8 @@ public final class QuorumPeer implements EnsembleMember, AutoCloseable {
             processor.onTouch(t.sessionIds());
         } else if (m instanceof PeerMessage.SyncRequest s) {
             processor.onSyncRequest(from, s.sessionId(), s.cxid());
+        } else if (m instanceof PeerMessage.Attached a) {
+            processor.onAttachedElsewhere(a.sessionId());
         } else if (m instanceof PeerMessage.SyncReply s && from == zab.leader()) {
             processor.onSyncReply(s.sessionId(), s.cxid(), s.zxid());
         }
@@ -336,6 +338,15 @@ public final class QuorumPeer implements EnsembleMember, AutoCloseable {
     @Override
     public void replySync(int to, long sessionId, int cxid, long zxid) {
         transport.send(to, new PeerMessage.SyncReply(sessionId, cxid, zxid));
+    }
+
+    @Override
+    public void attached(long sessionId) {
+        for (int id : config.peers().keySet()) {
+            if (id != config.myid()) {
+                transport.send(id, new PeerMessage.Attached(sessionId));
+            }
+        }
     }
 
     @Override

@@ -36,6 +36,9 @@ public interface EnsembleMember {
     /** The leader's answer to {@link #forwardSync}. */
     void replySync(int to, long sessionId, int cxid, long zxid);
 
+    /** Tells every other server that a client re-attached to this session here. */
+    void attached(long sessionId);
+
     /** Tells the leader these sessions' clients are alive. */
     void touch(long[] sessionIds);
 

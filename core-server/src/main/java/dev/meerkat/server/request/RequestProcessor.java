@@ -601,6 +601,7 @@ public final class RequestProcessor implements AutoCloseable {
         sessions.touch(sid, now);
         if (ensemble != null) {
             touched.add(sid);
+            ensemble.attached(sid);
         }
         ClientConnection previous = bySession.get(sid);
         if (previous != null && previous != c) {
@@ -1216,6 +1217,15 @@ public final class RequestProcessor implements AutoCloseable {
         }
         propose(new TxnHeader(sid, 0, ensemble.nextZxid(), System.currentTimeMillis(), OpCode.CREATE_SESSION),
                 new CreateSessionTxn(timeout, passwd));
+    }
+
+    /** A client re-attached to this session at another server: an older connection here is closed. */
+    public void onAttachedElsewhere(long sid) {
+        ClientConnection c = bySession.remove(sid);
+        if (c != null) {
+            LOG.info("Session 0x{} moved to another server; closing its connection here", Long.toHexString(sid));
+            c.close();
+        }
     }
 
     /** Sessions alive at a follower, on the leader. */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
@@ -24,15 +25,22 @@ import static org.awaitility.Awaitility.await;
  * own data directory. Members can be stopped and started again (same ports, same data) to play
  * crashes that lose nothing that was fsynced.
  */
-final class LocalEnsemble implements AutoCloseable {
+public final class LocalEnsemble implements AutoCloseable {
     final int tickTime;
     private final Path root;
     private final Map<Integer, QuorumConfig.Peer> peers = new TreeMap<>();
     private final Map<Integer, Integer> clientPorts = new TreeMap<>();
     private final Map<Integer, EnsembleServer> running = new TreeMap<>();
 
+    private final UnaryOperator<ServerConfig.Builder> settings;
+
     LocalEnsemble(int voters, int observers, int tickTime) {
+        this(voters, observers, tickTime, UnaryOperator.identity());
+    }
+
+    public LocalEnsemble(int voters, int observers, int tickTime, UnaryOperator<ServerConfig.Builder> settings) {
         this.tickTime = tickTime;
+        this.settings = settings;
         try {
             root = Files.createTempDirectory("meerkat-ensemble-");
         } catch (IOException e) {
@@ -58,7 +66,7 @@ final class LocalEnsemble implements AutoCloseable {
         }
     }
 
-    void startAll() {
+    public void startAll() {
         for (int id : peers.keySet()) {
             start(id);
         }
@@ -66,7 +74,7 @@ final class LocalEnsemble implements AutoCloseable {
     }
 
     ServerConfig config(int id) {
-        ServerConfig.Builder b = ServerConfig.builder()
+        ServerConfig.Builder b = settings.apply(ServerConfig.builder())
                 .tickTime(tickTime)
                 .clientPort(clientPorts.get(id))
                 .clientPortAddress("127.0.0.1")
@@ -113,12 +121,17 @@ final class LocalEnsemble implements AutoCloseable {
                 && running.values().stream().filter(s -> s.role() == Role.LEADING).count() == 1);
     }
 
-    int leader() {
+    /** The client port of member {@code id}. */
+    public int clientPort(int id) {
+        return clientPorts.get(id);
+    }
+
+    public int leader() {
         return running.values().stream().filter(s -> s.role() == Role.LEADING).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no leader")).myid();
     }
 
-    List<Integer> followers() {
+    public List<Integer> followers() {
         List<Integer> out = new ArrayList<>();
         for (EnsembleServer s : running.values()) {
             if (s.role() != Role.LEADING) {
@@ -128,7 +141,7 @@ final class LocalEnsemble implements AutoCloseable {
         return out;
     }
 
-    String connectString(int... ids) {
+    public String connectString(int... ids) {
         List<Integer> list = new ArrayList<>();
         if (ids.length == 0) {
             list.addAll(clientPorts.keySet());

@@ -91,7 +91,7 @@ class PeerCodecTest {
     @Test
     void emptyInputAndUnknownTypesAreMalformed() {
         assertThatThrownBy(() -> decode(new byte[0])).isInstanceOf(PeerCodec.MalformedMessageException.class);
-        for (int type : new int[] {0, 14, 31, 37, 255}) {
+        for (int type : new int[] {0, 14, 31, 38, 255}) {
             assertThatThrownBy(() -> decode(new byte[] {(byte) type}))
                     .isInstanceOf(PeerCodec.MalformedMessageException.class)
                     .hasMessageContaining("unknown message type");

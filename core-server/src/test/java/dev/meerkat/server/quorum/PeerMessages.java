@@ -89,6 +89,7 @@ final class PeerMessages {
         all.add(new PeerMessage.SyncRequest(Long.MIN_VALUE, Integer.MIN_VALUE));
         all.add(new PeerMessage.SyncReply(5, 6, Zxid.of(4, 2)));
         all.add(new PeerMessage.SyncReply(Long.MAX_VALUE, Integer.MAX_VALUE, Long.MIN_VALUE));
+        all.add(new PeerMessage.Attached(0x1234_5678_9abc_def0L));
         return all;
     }
 }

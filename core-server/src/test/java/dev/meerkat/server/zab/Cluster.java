@@ -44,6 +44,11 @@ final class Cluster {
     /** Chance that a write stalls for up to {@link #diskStallTicks} (a slow fsync, a busy disk). */
     double diskStallRate;
     int diskStallTicks = 30;
+    /**
+     * Whether a crash is noticed by the others at once, as a broken TCP connection is
+     * ({@link ZabNode#disconnected}); otherwise only silence for syncLimit ticks tells them.
+     */
+    boolean connectionNotices;
     private final Set<Long> blocked = new java.util.HashSet<>();
     /** Per-link upper bounds on delay, when {@link #varyLinkDelays} drew them; else {@link #maxDelay} for all. */
     private int[][] linkMaxDelay;
@@ -375,6 +380,14 @@ final class Cluster {
         s.inflight = null;
         s.node = null;
         s.holdWhen = null;
+        if (connectionNotices) {
+            for (SimServer other : servers.values()) {
+                if (other.up()) {
+                    other.node.disconnected(id);
+                    pump(other);
+                }
+            }
+        }
     }
 
     void restart(int id) {

@@ -39,6 +39,43 @@ class ZabScenarioTest {
     }
 
     @Test
+    void aFollowerThatLosesItsConnectionLooksAgainAndRejoinsTheSameLeader() {
+        Cluster c = stable(3, 0);
+        c.commit(2);
+        SimServer leader = c.servingLeader();
+        SimServer follower = aFollower(c, leader);
+        long epoch = leader.node.establishedEpoch();
+        follower.node.disconnected(leader.id);
+        assertThat(follower.node.role()).isEqualTo(Role.LOOKING);
+        assertThat(follower.node.lastLookingReason()).contains("connection to leader");
+        c.pump(follower);
+        assertThat(c.runUntil(c::allCaughtUp, 100)).isTrue();
+        assertThat(follower.node.leader()).isEqualTo(leader.id);
+        assertThat(leader.node.establishedEpoch()).as("the leader was not disturbed").isEqualTo(epoch);
+        // A notice about a server that is not its leader changes nothing.
+        SimServer other = c.voters().stream().filter(s -> s != leader && s != follower).findFirst().orElseThrow();
+        follower.node.disconnected(other.id);
+        assertThat(follower.node.role()).isEqualTo(Role.FOLLOWING);
+    }
+
+    @Test
+    void aCrashedLeaderNoticedAtOnceIsReplacedFasterThanBySilence() {
+        int bySilence = failoverTicks(false);
+        int byNotice = failoverTicks(true);
+        assertThat(byNotice).isLessThan(bySilence);
+    }
+
+    private static int failoverTicks(boolean notices) {
+        Cluster c = stable(3, 0);
+        c.connectionNotices = notices;
+        SimServer leader = c.servingLeader();
+        long start = c.ticks;
+        c.crash(leader.id, Integer.MAX_VALUE);
+        assertThat(c.runUntil(() -> c.servingLeader() != null, 200)).isTrue();
+        return (int) (c.ticks - start);
+    }
+
+    @Test
     void aRestartedServerTruncatesExactlyToTheNewLeadersHistory() {
         // ZOOKEEPER-1154/1156: the old leader's unreplicated proposals are cut, nothing before them.
         Cluster c = stable(3, 0);

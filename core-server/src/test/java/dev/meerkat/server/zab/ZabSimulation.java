@@ -82,6 +82,8 @@ final class ZabSimulation {
 
     Result run() {
         c.maxDelay = p.maxDelay;
+        // Half the seeds play TCP: a crash is known to the others at once.
+        c.connectionNotices = (seed & 1) == 0;
         if (seed % 8 >= 4) {
             c.varyLinkDelays();
         }
