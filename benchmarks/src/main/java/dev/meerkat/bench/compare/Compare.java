@@ -219,9 +219,13 @@ public final class Compare {
             }
             LoadOptions base = LoadOptions.defaults().withClients(opts.sessions(), opts.outstanding())
                     .withTiming(opts.warmupSeconds(), opts.durationSeconds());
-            base = new LoadOptions(base.connect(), base.op(), base.readPercent(), opts.valueSize(), opts.keys(),
-                    base.sessions(), base.outstanding(), base.warmupSeconds(), base.durationSeconds(), LOAD_ROOT,
-                    base.sessionTimeoutMs(), base.label(), null, true);
+            base = base.with(b -> {
+                b.valueSize = opts.valueSize();
+                b.keys = opts.keys();
+                b.root = LOAD_ROOT;
+                b.json = null;
+                b.progress = true;
+            });
             for (int run = 1; run <= opts.runs(); run++) {
                 for (Workload w : workloads()) {
                     // Alternate which server goes first, so that neither always follows the other.
@@ -314,7 +318,7 @@ public final class Compare {
         }
     }
 
-    static String absolute(String classpath) {
+    public static String absolute(String classpath) {
         StringBuilder sb = new StringBuilder();
         for (String entry : classpath.split(java.io.File.pathSeparator)) {
             if (entry.isEmpty()) {
@@ -401,7 +405,7 @@ public final class Compare {
                 f.applyAsDouble(durability.get(Kind.ZOOKEEPER)), higher, goal);
     }
 
-    static double median(double[] v) {
+    public static double median(double[] v) {
         if (v.length == 0) {
             return Double.NaN;
         }
@@ -466,7 +470,7 @@ public final class Compare {
     }
 
     /** What the figures depend on: CPUs, memory, the file system the servers write to, the JVM. */
-    static Map<String, Object> machine(Path work) throws IOException {
+    public static Map<String, Object> machine(Path work) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cpus", Runtime.getRuntime().availableProcessors());
         m.put("cpuModel", procField("/proc/cpuinfo", "model name"));
@@ -482,7 +486,7 @@ public final class Compare {
     }
 
     /** The 1-minute load average: other processes compete with both servers for the CPUs. */
-    static Double loadAverage() {
+    public static Double loadAverage() {
         try {
             return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
@@ -504,7 +508,7 @@ public final class Compare {
         return null;
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

@@ -1,9 +1,9 @@
 package dev.meerkat.bench.compare;
 
+import dev.meerkat.bench.ArgParser;
+
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Settings of a side-by-side run.
@@ -95,87 +95,22 @@ public record CompareOptions(boolean quick, int runs, int warmupSeconds, int dur
               --set KEY=VALUE       add to both servers' zoo.cfg, e.g. --set forceSync=no (repeatable)
             """;
 
-    public static CompareOptions parse(String... args) {
-        boolean quick = false;
-        for (String a : args) {
-            if (a.equals("--quick")) {
-                quick = true;
-            }
-        }
-        int runs = quick ? 3 : 5;
-        int warmup = quick ? 2 : 10;
-        int duration = quick ? 6 : 30;
-        int restarts = quick ? 3 : 5;
-        int sessions = 4;
-        int outstanding = 25;
-        int keys = 1000;
-        int valueSize = 1024;
-        int znodes = 100_000;
-        int znodeSize = 100;
-        String heap = "1g";
-        int tickTime = 2000;
-        int snapCount = 100_000;
-        Path out = Path.of("target", "bench-compare");
-        Path workDir = null;
-        boolean keep = false;
-        Path java = null;
-        String classpath = null;
-        List<String> loads = ALL_LOADS;
-        boolean restart = true;
-        List<String> extraConfig = new ArrayList<>();
-        for (int k = 0; k < args.length; k++) {
-            String a = args[k];
-            if (a.equals("--quick")) {
-                continue;
-            }
-            if (a.equals("--keep")) {
-                keep = true;
-                continue;
-            }
-            if (a.equals("--skip-restart")) {
-                restart = false;
-                continue;
-            }
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + a + "'");
-            }
-            if (k + 1 >= args.length) {
-                throw new IllegalArgumentException(a + " needs a value");
-            }
-            String v = args[++k];
-            switch (a.toLowerCase(Locale.ROOT)) {
-                case "--runs" -> runs = integer(a, v);
-                case "--warmup" -> warmup = integer(a, v);
-                case "--duration" -> duration = integer(a, v);
-                case "--sessions" -> sessions = integer(a, v);
-                case "--outstanding" -> outstanding = integer(a, v);
-                case "--keys" -> keys = integer(a, v);
-                case "--value-size" -> valueSize = integer(a, v);
-                case "--znodes" -> znodes = integer(a, v);
-                case "--znode-size" -> znodeSize = integer(a, v);
-                case "--restarts" -> restarts = integer(a, v);
-                case "--heap" -> heap = v;
-                case "--tick-time" -> tickTime = integer(a, v);
-                case "--snap-count" -> snapCount = integer(a, v);
-                case "--out" -> out = Path.of(v);
-                case "--work-dir" -> workDir = Path.of(v);
-                case "--java" -> java = Path.of(v);
-                case "--classpath" -> classpath = v;
-                case "--loads" -> loads = List.of(v.split(","));
-                case "--set" -> extraConfig.add(v);
-                default -> throw new IllegalArgumentException("unknown option " + a);
-            }
-        }
-        return new CompareOptions(quick, runs, warmup, duration, sessions, outstanding, keys, valueSize, znodes,
-                znodeSize, restarts, heap, tickTime, snapCount, out, workDir, keep, java, classpath, loads, restart,
-                extraConfig);
-    }
+    private static final ArgParser PARSER = new ArgParser()
+            .flags("--quick", "--keep", "--skip-restart")
+            .values("--runs", "--warmup", "--duration", "--sessions", "--outstanding", "--keys", "--value-size",
+                    "--znodes", "--znode-size", "--restarts", "--heap", "--tick-time", "--snap-count", "--out",
+                    "--work-dir", "--java", "--classpath", "--loads", "--set");
 
-    private static int integer(String option, String v) {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs a whole number, not '" + v + "'");
-        }
+    public static CompareOptions parse(String... args) {
+        ArgParser.Parsed p = PARSER.parse(args);
+        boolean quick = p.flag("--quick");
+        return new CompareOptions(quick, p.integer("--runs", quick ? 3 : 5), p.integer("--warmup", quick ? 2 : 10),
+                p.integer("--duration", quick ? 6 : 30), p.integer("--sessions", 4), p.integer("--outstanding", 25),
+                p.integer("--keys", 1000), p.integer("--value-size", 1024), p.integer("--znodes", 100_000),
+                p.integer("--znode-size", 100), p.integer("--restarts", quick ? 3 : 5), p.string("--heap", "1g"),
+                p.integer("--tick-time", 2000), p.integer("--snap-count", 100_000),
+                p.path("--out", Path.of("target", "bench-compare")), p.path("--work-dir", null), p.flag("--keep"),
+                p.path("--java", null), p.string("--classpath", null), p.list("--loads", ALL_LOADS),
+                !p.flag("--skip-restart"), p.all("--set"));
     }
 }

@@ -7,21 +7,22 @@ import dev.meerkat.server.txn.CreateTxn;
 import dev.meerkat.server.txn.ProcessTxnResult;
 import dev.meerkat.server.txn.TxnHeader;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
-/** Builds the trees the DataTree benchmarks run on. */
-final class Trees {
-    static final String PARENT = "/meerkat-bench";
+/** Builds the trees the DataTree and prepare benchmarks run on. */
+public final class Trees {
+    public static final String PARENT = "/meerkat-bench";
 
     private Trees() {
     }
 
-    static String path(int k) {
+    public static String path(int k) {
         return PARENT + "/k" + String.format(Locale.ROOT, "%07d", k);
     }
 
-    static byte[] value(int size) {
+    public static byte[] value(int size) {
         byte[] v = new byte[size];
         new Random(5).nextBytes(v);
         return v;
@@ -33,17 +34,22 @@ final class Trees {
      *
      * @return the last zxid used
      */
-    static long populate(DataTree tree, int nodes) {
+    public static long populate(DataTree tree, int nodes) {
+        return populate(tree, nodes, ACL.OPEN_ACL_UNSAFE);
+    }
+
+    /** As {@link #populate(DataTree, int)}, with {@code acl} on the parent and every child. */
+    public static long populate(DataTree tree, int nodes, List<ACL> acl) {
         byte[] value = value(1024);
         long zxid = 0;
-        apply(tree, ++zxid, new CreateTxn(PARENT, new byte[0], ACL.OPEN_ACL_UNSAFE, 0));
+        apply(tree, ++zxid, new CreateTxn(PARENT, new byte[0], acl, 0));
         for (int k = 0; k < nodes; k++) {
-            apply(tree, ++zxid, new CreateTxn(path(k), value, ACL.OPEN_ACL_UNSAFE, 0));
+            apply(tree, ++zxid, new CreateTxn(path(k), value, acl, 0));
         }
         return zxid;
     }
 
-    static void apply(DataTree tree, long zxid, dev.meerkat.server.txn.Txn txn) {
+    public static void apply(DataTree tree, long zxid, dev.meerkat.server.txn.Txn txn) {
         ProcessTxnResult r = tree.processTxn(new TxnHeader(0x1234L, 1, zxid, 1_700_000_000_000L,
                 txn instanceof CreateTxn ? OpCode.CREATE : OpCode.DELETE), txn);
         if (r.err() != 0) {

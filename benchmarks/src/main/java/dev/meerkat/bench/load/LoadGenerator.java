@@ -6,12 +6,6 @@ import dev.meerkat.bench.Progress;
 import dev.meerkat.bench.load.LoadOptions.Op;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-import org.apache.zookeeper.AsyncCallback;
-import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.ZooDefs;
-import org.apache.zookeeper.ZooKeeper;
-import org.apache.zookeeper.data.Stat;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -20,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +24,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 /**
- * Closed-loop load through the official ZooKeeper 3.9.5 client's asynchronous API, so that Meerkat
- * and Apache ZooKeeper face exactly the same client. Each session has a driver thread that issues
+ * Closed-loop load through a client library's asynchronous API: by default the official ZooKeeper
+ * 3.9.5 client, so that Meerkat and Apache ZooKeeper face exactly the same client; with {@code
+ * --client meerkat} our own ({@link LoadClient}), so that two clients can face the same server.
+ * Each session has a driver thread that issues
  * a request whenever one of its {@code outstanding} permits is free; the callback (on the client's
  * event thread) records the latency from just before the call to the callback in an HdrHistogram
  * and returns the permit. A reporter samples the histograms every second for the progress line,
@@ -39,9 +37,10 @@ import java.util.function.LongSupplier;
  * --op setData --duration 30}; see {@link LoadOptions#USAGE}.
  */
 public final class LoadGenerator {
-    private static final int OK = KeeperException.Code.OK.intValue();
+    private static final AtomicLong RUNS = new AtomicLong();
 
     private final LoadOptions opts;
+    private final LoadClient client;
     private final Progress progress;
     private final LongSupplier serverCpuNanos;
     private final Recorder reads = new Recorder(3);
@@ -50,10 +49,14 @@ public final class LoadGenerator {
     private final AtomicReference<String> firstError = new AtomicReference<>();
     private final String[] keys;
     private final byte[] value;
+    /** Makes the names of created nodes unique to this run, so that runs can follow each other. */
+    private final String createTag;
     private volatile boolean stop;
 
     private LoadGenerator(LoadOptions opts, Progress progress, LongSupplier serverCpuNanos) {
         this.opts = opts;
+        this.client = LoadClient.named(opts.client());
+        this.createTag = Long.toString(System.currentTimeMillis(), 36) + Long.toString(RUNS.incrementAndGet(), 36);
         this.progress = progress;
         this.serverCpuNanos = serverCpuNanos;
         this.keys = new String[opts.keys()];
@@ -118,17 +121,21 @@ public final class LoadGenerator {
     }
 
     private LoadResult run() throws IOException, InterruptedException {
-        List<ZooKeeper> sessions = new ArrayList<>();
+        List<LoadClient.Session> sessions = new ArrayList<>();
         List<Driver> drivers = new ArrayList<>();
         try {
             for (int s = 0; s < opts.sessions(); s++) {
-                sessions.add(Clients.connect(opts.connect(), opts.sessionTimeoutMs()));
+                sessions.add(client.connect(opts.connect(), opts.sessionTimeoutMs()));
             }
             prepare(sessions.get(0));
             for (int s = 0; s < sessions.size(); s++) {
                 drivers.add(new Driver(s, sessions.get(s)));
             }
-            return measure(drivers);
+            LoadResult result = measure(drivers);
+            if (opts.cleanup() && opts.op() == Op.CREATE) {
+                deleteCreated(sessions.get(0), drivers);
+            }
+            return result;
         } finally {
             stop = true;
             for (Driver d : drivers) {
@@ -137,16 +144,75 @@ public final class LoadGenerator {
             for (Driver d : drivers) {
                 d.thread.join(10_000);
             }
-            for (ZooKeeper zk : sessions) {
-                Clients.closeQuietly(zk);
+            for (LoadClient.Session s : sessions) {
+                s.close();
             }
         }
     }
 
-    private void prepare(ZooKeeper zk) throws IOException, InterruptedException {
-        Clients.ensure(zk, opts.root());
+    /** The root, and unless the run creates nodes, every key with a value of the asked size. */
+    private void prepare(LoadClient.Session session) throws IOException, InterruptedException {
+        bulk("create " + opts.root(), 1, 1, Set.of(LoadClient.NODE_EXISTS),
+                (k, done) -> session.create(opts.root(), new byte[0], done, 0));
         if (opts.op() != Op.CREATE) {
-            Clients.putAll(zk, k -> keys[k], keys.length, value, 100, null);
+            // create, or overwrite what an earlier run left
+            bulk("write the keys", keys.length, 100, Set.of(), (k, done) -> session.create(keys[k], value,
+                    (start, error) -> {
+                        if (LoadClient.NODE_EXISTS.equals(error)) {
+                            session.setData(keys[k], value, done, start);
+                        } else {
+                            done.completed(start, error);
+                        }
+                    }, 0));
+        }
+    }
+
+    private void deleteCreated(LoadClient.Session session, List<Driver> drivers)
+            throws IOException, InterruptedException {
+        List<String> paths = new ArrayList<>();
+        for (Driver d : drivers) {
+            for (long n = 0; n < d.created; n++) {
+                paths.add(d.createdPath(n));
+            }
+        }
+        if (progress != null) {
+            progress.update("[" + opts.label() + "] deleting the " + paths.size() + " nodes created");
+        }
+        bulk("delete the created nodes", paths.size(), 100, Set.of(LoadClient.NO_NODE),
+                (k, done) -> session.delete(paths.get(k), done, 0));
+    }
+
+    /** Sends one request. */
+    @FunctionalInterface
+    private interface Request {
+        void issue(int k, LoadClient.Completion done);
+    }
+
+    /**
+     * Requests 0 to count-1 with at most {@code outstanding} in flight, waiting for all of them;
+     * an error other than the accepted ones ends it with an IOException.
+     */
+    private static void bulk(String what, int count, int outstanding, Set<String> accepted, Request request)
+            throws IOException, InterruptedException {
+        Semaphore permits = new Semaphore(outstanding);
+        CountDownLatch done = new CountDownLatch(count);
+        AtomicReference<String> failure = new AtomicReference<>();
+        LoadClient.Completion completion = (start, error) -> {
+            if (error != null && !accepted.contains(error)) {
+                failure.compareAndSet(null, error);
+            }
+            permits.release();
+            done.countDown();
+        };
+        for (int k = 0; k < count && failure.get() == null; k++) {
+            permits.acquire();
+            request.issue(k, completion);
+        }
+        if (failure.get() == null && !done.await(120, TimeUnit.SECONDS)) {
+            throw new IOException(what + ": not done after 120 s, " + done.getCount() + " left");
+        }
+        if (failure.get() != null) {
+            throw new IOException("cannot " + what + ": " + failure.get());
         }
     }
 
@@ -244,16 +310,16 @@ public final class LoadGenerator {
     /** One session's request loop and its callbacks. */
     private final class Driver implements Runnable {
         final int index;
-        final ZooKeeper zk;
+        final LoadClient.Session session;
         final Semaphore permits;
         final Thread thread;
         final Done readDone;
         final Done writeDone;
         long created;
 
-        Driver(int index, ZooKeeper zk) {
+        Driver(int index, LoadClient.Session session) {
             this.index = index;
-            this.zk = zk;
+            this.session = session;
             this.permits = new Semaphore(opts.outstanding());
             this.readDone = new Done(reads, permits);
             this.writeDone = new Done(writes, permits);
@@ -280,22 +346,26 @@ public final class LoadGenerator {
         }
 
         private void issue() {
-            Long start = System.nanoTime();
+            long start = System.nanoTime();
             switch (opts.op()) {
-                case CREATE -> zk.create(opts.root() + "/c" + index + "-" + (created++), value,
-                        ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, writeDone, start);
-                case SET_DATA -> zk.setData(randomKey(), value, -1, writeDone, start);
-                case GET_DATA -> zk.getData(randomKey(), false, readDone, start);
-                case EXISTS -> zk.exists(randomKey(), false, readDone, start);
+                case CREATE -> session.create(createdPath(created++), value, writeDone, start);
+                case SET_DATA -> session.setData(randomKey(), value, writeDone, start);
+                case GET_DATA -> session.getData(randomKey(), readDone, start);
+                case EXISTS -> session.exists(randomKey(), readDone, start);
                 case MIXED -> {
                     if (ThreadLocalRandom.current().nextInt(100) < opts.readPercent()) {
-                        zk.getData(randomKey(), false, readDone, start);
+                        session.getData(randomKey(), readDone, start);
                     } else {
-                        zk.setData(randomKey(), value, -1, writeDone, start);
+                        session.setData(randomKey(), value, writeDone, start);
                     }
                 }
                 default -> throw new IllegalStateException(opts.op().toString());
             }
+        }
+
+        /** The n-th node this session creates (or created). */
+        String createdPath(long n) {
+            return opts.root() + "/c" + createTag + "-" + index + "-" + n;
         }
 
         private String randomKey() {
@@ -304,8 +374,7 @@ public final class LoadGenerator {
     }
 
     /** Completion of a request of one kind: latency into its recorder, permit back. */
-    private final class Done implements AsyncCallback.StatCallback, AsyncCallback.DataCallback,
-            AsyncCallback.StringCallback {
+    private final class Done implements LoadClient.Completion {
         private final Recorder recorder;
         private final Semaphore permits;
 
@@ -314,30 +383,16 @@ public final class LoadGenerator {
             this.permits = permits;
         }
 
-        private void done(int rc, Object ctx) {
-            long micros = (System.nanoTime() - (Long) ctx) / 1000;
-            if (rc == OK) {
+        @Override
+        public void completed(long startNanos, String error) {
+            long micros = (System.nanoTime() - startNanos) / 1000;
+            if (error == null) {
                 recorder.recordValue(Math.max(micros, 1));
             } else {
                 errors.incrementAndGet();
-                firstError.compareAndSet(null, KeeperException.Code.get(rc).toString());
+                firstError.compareAndSet(null, error);
             }
             permits.release();
-        }
-
-        @Override
-        public void processResult(int rc, String path, Object ctx, Stat stat) {
-            done(rc, ctx);
-        }
-
-        @Override
-        public void processResult(int rc, String path, Object ctx, byte[] data, Stat stat) {
-            done(rc, ctx);
-        }
-
-        @Override
-        public void processResult(int rc, String path, Object ctx, String name) {
-            done(rc, ctx);
         }
     }
 }

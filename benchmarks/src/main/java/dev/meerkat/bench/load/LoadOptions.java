@@ -1,7 +1,8 @@
 package dev.meerkat.bench.load;
 
+import dev.meerkat.bench.ArgParser;
+
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -21,10 +22,12 @@ import java.util.Objects;
  * @param label names the run in the progress line and the result
  * @param json where to write the result as JSON, or null
  * @param progress whether to print a progress line every second (on stderr)
+ * @param client the client library, by {@link LoadClient#name()}: official or meerkat
+ * @param cleanup whether a create run deletes the nodes it created once measured (not timed)
  */
 public record LoadOptions(String connect, Op op, int readPercent, int valueSize, int keys, int sessions,
         int outstanding, int warmupSeconds, int durationSeconds, String root, int sessionTimeoutMs, String label,
-        Path json, boolean progress) {
+        Path json, boolean progress, String client, boolean cleanup) {
 
     /** The operation mix. */
     public enum Op {
@@ -55,6 +58,7 @@ public record LoadOptions(String connect, Op op, int readPercent, int valueSize,
         Objects.requireNonNull(op, "op");
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(label, "label");
+        client = LoadClient.named(Objects.requireNonNull(client, "client")).name();
         if (valueSize < 0) {
             throw new IllegalArgumentException("value size must not be negative: " + valueSize);
         }
@@ -82,7 +86,7 @@ public record LoadOptions(String connect, Op op, int readPercent, int valueSize,
 
     public static LoadOptions defaults() {
         return new LoadOptions("127.0.0.1:2181", Op.SET_DATA, 90, 1024, 1000, 4, 25, 5, 30, "/meerkat-bench",
-                30_000, "load", null, true);
+                30_000, "load", null, true, LoadClient.OFFICIAL.name(), false);
     }
 
     public static final String USAGE = """
@@ -101,103 +105,124 @@ public record LoadOptions(String connect, Op op, int readPercent, int valueSize,
               --label TEXT            names the run in the output (default load)
               --json FILE             write the result as JSON
               --quiet                 no progress line
+              --client NAME           official (ZooKeeper 3.9.5's client, default) or meerkat (ours)
+              --cleanup               after a create run, delete the nodes it created (not timed)
             The result is printed as JSON on stdout; progress goes to stderr.
             """;
 
+    private static final ArgParser PARSER = new ArgParser()
+            .flags("--quiet", "--cleanup")
+            .values("--connect", "--op", "--read-percent", "--value-size", "--keys", "--sessions", "--outstanding",
+                    "--warmup", "--duration", "--root", "--session-timeout", "--label", "--json", "--client");
+
     /** Parses {@code --name value} pairs; unknown or malformed options throw IllegalArgumentException. */
     public static LoadOptions parse(String... args) {
+        ArgParser.Parsed p = PARSER.parse(args);
         LoadOptions d = defaults();
-        String connect = d.connect;
-        Op op = d.op;
-        int readPercent = d.readPercent;
-        int valueSize = d.valueSize;
-        int keys = d.keys;
-        int sessions = d.sessions;
-        int outstanding = d.outstanding;
-        int warmup = d.warmupSeconds;
-        int duration = d.durationSeconds;
-        String root = d.root;
-        int timeout = d.sessionTimeoutMs;
-        String label = d.label;
-        Path json = null;
-        boolean progress = true;
-        for (int k = 0; k < args.length; k++) {
-            String a = args[k];
-            if (a.equals("--quiet")) {
-                progress = false;
-                continue;
-            }
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + a + "'");
-            }
-            if (k + 1 >= args.length) {
-                throw new IllegalArgumentException(a + " needs a value");
-            }
-            String v = args[++k];
-            switch (a.toLowerCase(Locale.ROOT)) {
-                case "--connect" -> connect = v;
-                case "--op" -> op = Op.parse(v);
-                case "--read-percent" -> readPercent = integer(a, v);
-                case "--value-size" -> valueSize = integer(a, v);
-                case "--keys" -> keys = integer(a, v);
-                case "--sessions" -> sessions = integer(a, v);
-                case "--outstanding" -> outstanding = integer(a, v);
-                case "--warmup" -> warmup = integer(a, v);
-                case "--duration" -> duration = integer(a, v);
-                case "--root" -> root = v;
-                case "--session-timeout" -> timeout = integer(a, v);
-                case "--label" -> label = v;
-                case "--json" -> json = Path.of(v);
-                default -> throw new IllegalArgumentException("unknown option " + a);
-            }
-        }
-        return new LoadOptions(connect, op, readPercent, valueSize, keys, sessions, outstanding, warmup, duration,
-                root, timeout, label, json, progress);
+        String op = p.string("--op", null);
+        return new LoadOptions(p.string("--connect", d.connect), op == null ? d.op : Op.parse(op),
+                p.integer("--read-percent", d.readPercent), p.integer("--value-size", d.valueSize),
+                p.integer("--keys", d.keys), p.integer("--sessions", d.sessions),
+                p.integer("--outstanding", d.outstanding), p.integer("--warmup", d.warmupSeconds),
+                p.integer("--duration", d.durationSeconds), p.string("--root", d.root),
+                p.integer("--session-timeout", d.sessionTimeoutMs), p.string("--label", d.label),
+                p.path("--json", d.json), !p.flag("--quiet"), p.string("--client", d.client),
+                p.flag("--cleanup"));
     }
 
-    private static int integer(String option, String v) {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs a whole number, not '" + v + "'");
-        }
+    /** A copy with some components changed; the withers below are its everyday uses. */
+    public LoadOptions with(java.util.function.Consumer<Builder> change) {
+        Builder b = new Builder(this);
+        change.accept(b);
+        return b.build();
     }
 
     public LoadOptions withConnect(String c) {
-        return new LoadOptions(c, op, readPercent, valueSize, keys, sessions, outstanding, warmupSeconds,
-                durationSeconds, root, sessionTimeoutMs, label, json, progress);
+        return with(b -> b.connect = c);
     }
 
     public LoadOptions withOp(Op o, int reads) {
-        return new LoadOptions(connect, o, reads, valueSize, keys, sessions, outstanding, warmupSeconds,
-                durationSeconds, root, sessionTimeoutMs, label, json, progress);
+        return with(b -> {
+            b.op = o;
+            b.readPercent = reads;
+        });
     }
 
     public LoadOptions withTiming(int warmup, int duration) {
-        return new LoadOptions(connect, op, readPercent, valueSize, keys, sessions, outstanding, warmup, duration,
-                root, sessionTimeoutMs, label, json, progress);
+        return with(b -> {
+            b.warmupSeconds = warmup;
+            b.durationSeconds = duration;
+        });
     }
 
     public LoadOptions withClients(int s, int perSession) {
-        return new LoadOptions(connect, op, readPercent, valueSize, keys, s, perSession, warmupSeconds,
-                durationSeconds, root, sessionTimeoutMs, label, json, progress);
+        return with(b -> {
+            b.sessions = s;
+            b.outstanding = perSession;
+        });
     }
 
     public LoadOptions withLabel(String l) {
-        return new LoadOptions(connect, op, readPercent, valueSize, keys, sessions, outstanding, warmupSeconds,
-                durationSeconds, root, sessionTimeoutMs, l, json, progress);
+        return with(b -> b.label = l);
     }
 
     public LoadOptions withProgress(boolean p) {
-        return new LoadOptions(connect, op, readPercent, valueSize, keys, sessions, outstanding, warmupSeconds,
-                durationSeconds, root, sessionTimeoutMs, label, json, p);
+        return with(b -> b.progress = p);
+    }
+
+    public LoadOptions withClient(String c) {
+        return with(b -> b.client = c);
+    }
+
+    /** The components of a {@link LoadOptions}, to change some; checked again by {@link #build()}. */
+    public static final class Builder {
+        public String connect;
+        public Op op;
+        public int readPercent;
+        public int valueSize;
+        public int keys;
+        public int sessions;
+        public int outstanding;
+        public int warmupSeconds;
+        public int durationSeconds;
+        public String root;
+        public int sessionTimeoutMs;
+        public String label;
+        public Path json;
+        public boolean progress;
+        public String client;
+        public boolean cleanup;
+
+        Builder(LoadOptions o) {
+            connect = o.connect;
+            op = o.op;
+            readPercent = o.readPercent;
+            valueSize = o.valueSize;
+            keys = o.keys;
+            sessions = o.sessions;
+            outstanding = o.outstanding;
+            warmupSeconds = o.warmupSeconds;
+            durationSeconds = o.durationSeconds;
+            root = o.root;
+            sessionTimeoutMs = o.sessionTimeoutMs;
+            label = o.label;
+            json = o.json;
+            progress = o.progress;
+            client = o.client;
+            cleanup = o.cleanup;
+        }
+
+        public LoadOptions build() {
+            return new LoadOptions(connect, op, readPercent, valueSize, keys, sessions, outstanding, warmupSeconds,
+                    durationSeconds, root, sessionTimeoutMs, label, json, progress, client, cleanup);
+        }
     }
 
     /** A one-line description, e.g. {@code setData 1024 B, 4 sessions x 25 outstanding}. */
     public String describe() {
         String what = op == Op.MIXED ? "mixed " + readPercent + "/" + (100 - readPercent) + " getData/setData"
                 : op.cliName();
-        return what + ", " + valueSize + " B values, " + keys + " keys, " + sessions + " sessions x "
+        return what + ", " + client + " client, " + valueSize + " B values, " + keys + " keys, " + sessions + " sessions x "
                 + outstanding + " outstanding, warm-up " + warmupSeconds + " s, measured " + durationSeconds + " s";
     }
 }

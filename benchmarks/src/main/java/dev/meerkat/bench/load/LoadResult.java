@@ -68,6 +68,7 @@ public record LoadResult(LoadOptions options, long ops, long errors, double elap
         LoadOptions o = options;
         m.put("label", o.label());
         m.put("connect", o.connect());
+        m.put("client", o.client());
         m.put("op", o.op().cliName());
         if (o.op() == LoadOptions.Op.MIXED) {
             m.put("readPercent", o.readPercent());

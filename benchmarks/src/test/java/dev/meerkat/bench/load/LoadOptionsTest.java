@@ -15,10 +15,10 @@ class LoadOptionsTest {
         LoadOptions o = LoadOptions.parse("--connect", "h:1", "--op", "mixed", "--read-percent", "80",
                 "--value-size", "10", "--keys", "5", "--sessions", "2", "--outstanding", "3", "--warmup", "0",
                 "--duration", "7", "--root", "/x", "--session-timeout", "9000", "--label", "L", "--json", "r.json",
-                "--quiet");
+                "--quiet", "--client", "meerkat", "--cleanup");
         assertThat(o).isEqualTo(new LoadOptions("h:1", Op.MIXED, 80, 10, 5, 2, 3, 0, 7, "/x", 9000, "L",
-                Path.of("r.json"), false));
-        assertThat(o.describe()).isEqualTo("mixed 80/20 getData/setData, 10 B values, 5 keys, 2 sessions x 3"
+                Path.of("r.json"), false, "meerkat", true));
+        assertThat(o.describe()).isEqualTo("mixed 80/20 getData/setData, meerkat client, 10 B values, 5 keys, 2 sessions x 3"
                 + " outstanding, warm-up 0 s, measured 7 s");
     }
 
@@ -28,6 +28,18 @@ class LoadOptionsTest {
         assertThat(o.op()).isEqualTo(Op.SET_DATA);
         assertThat(o.valueSize()).isEqualTo(1024);
         assertThat(o.sessions() * o.outstanding()).isEqualTo(100);
+        assertThat(o.client()).isEqualTo("official");
+        assertThat(o.cleanup()).isFalse();
+    }
+
+    @Test
+    void withersChangeOnlyTheirComponents() {
+        LoadOptions d = LoadOptions.defaults();
+        LoadOptions o = d.withConnect("h:2").withOp(Op.GET_DATA, 100).withTiming(1, 2).withClients(3, 4)
+                .withLabel("x").withProgress(false).withClient("MEERKAT");
+        assertThat(o).isEqualTo(new LoadOptions("h:2", Op.GET_DATA, 100, d.valueSize(), d.keys(), 3, 4, 1, 2,
+                d.root(), d.sessionTimeoutMs(), "x", null, false, "meerkat", false));
+        assertThatThrownBy(() -> d.with(b -> b.keys = 0)).hasMessageContaining("keys");
     }
 
     @Test
@@ -47,5 +59,6 @@ class LoadOptionsTest {
         assertThatThrownBy(() -> LoadOptions.parse("--bogus", "1")).hasMessageContaining("unknown option");
         assertThatThrownBy(() -> LoadOptions.parse("--duration")).hasMessageContaining("needs a value");
         assertThatThrownBy(() -> LoadOptions.parse("stray")).hasMessageContaining("unexpected");
+        assertThatThrownBy(() -> LoadOptions.parse("--client", "curator")).hasMessageContaining("unknown client");
     }
 }
