@@ -116,9 +116,13 @@ public final class LocalEnsemble implements AutoCloseable {
     }
 
     /** Waits until every running member serves clients and exactly one of them leads. */
-    void awaitServing() {
+    public void awaitServing() {
         await().atMost(Duration.ofSeconds(30)).until(() -> running.values().stream().allMatch(EnsembleServer::isServing)
                 && running.values().stream().filter(s -> s.role() == Role.LEADING).count() == 1);
+    }
+
+    Path dataDir(int id) {
+        return root.resolve("s" + id);
     }
 
     /** The client port of member {@code id}. */
