@@ -38,6 +38,9 @@ public final class DistributedQueue {
     private static final String ITEM = "item-";
     private static final String CLAIMS = "_claims";
 
+    /** A wait without a deadline. */
+    private static final long FOREVER = Long.MAX_VALUE;
+
     private final MeerkatClient client;
     private final String path;
     private final String claims;
@@ -92,7 +95,7 @@ public final class DistributedQueue {
             if (timeoutNanos == 0) {
                 return null;
             }
-            if (!await(changed, timeoutNanos < 0 ? -1 : deadline - System.nanoTime())) {
+            if (!await(changed, timeoutNanos < 0 ? FOREVER : deadline - System.nanoTime())) {
                 return null;
             }
         }
@@ -153,7 +156,7 @@ public final class DistributedQueue {
             if (client.state().isTerminal()) {
                 return true;
             }
-            if (remainingNanos < 0) {
+            if (remainingNanos == FOREVER) {
                 changed.await();
                 return true;
             }

@@ -40,6 +40,9 @@ final class LockInternals {
     /** The lock's rule: the oldest child holds it; everybody else waits for the one just before. */
     static final Rule EXCLUSIVE = (sorted, i) -> i == 0 ? Decision.ACQUIRED : Decision.waitFor(sorted.get(i - 1));
 
+    /** A wait without a deadline. */
+    private static final long FOREVER = Long.MAX_VALUE;
+
     private final MeerkatClient client;
     private final String dir;
     private final String prefix;
@@ -118,7 +121,7 @@ final class LockInternals {
                     }
                     throw e;
                 }
-                if (!await(changed, timeoutNanos < 0 ? -1 : deadline - System.nanoTime())) {
+                if (!await(changed, timeoutNanos < 0 ? FOREVER : deadline - System.nanoTime())) {
                     return null;
                 }
             }
@@ -145,7 +148,7 @@ final class LockInternals {
             if (client.state().isTerminal()) {
                 return true; // the next request fails with SessionExpired
             }
-            if (remainingNanos < 0) {
+            if (remainingNanos == FOREVER) {
                 changed.await();
                 return true;
             }
