@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code bin/meerkat} entry point. */
 @Command(name = "meerkat", mixinStandardHelpOptions = true, version = "Meerkat 0.1.0",
         description = "A coordination service that speaks ZooKeeper's protocol.",
-        subcommands = {ServerCommand.class, LogsCommand.class, SnapshotCommand.class, CliCommand.class})
+        subcommands = {ServerCommand.class, LogsCommand.class, SnapshotCommand.class, CliCommand.class,
+                SampleCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -90,6 +90,7 @@ final class MasterSample implements Samples.Sample {
                 return new Samples.Outcome(false, "no other job took over");
             }
             Job second = master.get();
+            ctx.say("stopping the remaining jobs");
             long takeoverMs = TimeUnit.NANOSECONDS.toMillis(takeoverNanos[0]);
             boolean ok = second != first && mostWorking.get() == 1 && takeoverNanos[0] >= 0
                     && takeoverMs < Samples.SESSION_TIMEOUT.toMillis();
