@@ -87,6 +87,7 @@ public final class LeaderElection implements AutoCloseable {
         }
     };
 
+    private final dev.meerkat.client.ConnectionStateListener stateListener = this::connectionChanged;
     private Thread thread;
     private boolean leader;
     private boolean inTask;
@@ -96,7 +97,7 @@ public final class LeaderElection implements AutoCloseable {
         this.internals = new LockInternals(client, path, "leader-", LockInternals.EXCLUSIVE);
         this.participantId = Objects.requireNonNull(participantId, "participantId");
         this.task = task;
-        client.addConnectionStateListener(this::connectionChanged);
+        client.addConnectionStateListener(stateListener);
     }
 
     /** Callback style: {@code task} runs while this participant leads. */
@@ -265,5 +266,6 @@ public final class LeaderElection implements AutoCloseable {
             t.interrupt();
             t.join(TimeUnit.SECONDS.toMillis(30));
         }
+        internals.client().removeConnectionStateListener(stateListener);
     }
 }
