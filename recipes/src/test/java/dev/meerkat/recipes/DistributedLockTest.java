@@ -117,7 +117,7 @@ class DistributedLockTest extends RecipeTestBase {
             });
             // one at a time, so arrival order is known; then until it sleeps on its watch
             Awaitility.await().until(() -> holder.participants().size() == id + 2);
-            Awaitility.await().until(() -> t.getState() == Thread.State.WAITING);
+            Awaitility.await().until(() -> sleepsOnItsWatch(t));
         }
         assertThat(locks.stream().mapToLong(DistributedLock::watchWakeups).sum()).isZero();
 
@@ -132,6 +132,16 @@ class DistributedLockTest extends RecipeTestBase {
         for (DistributedLock l : locks) {
             assertThat(l.watchWakeups()).isEqualTo(1);
         }
+    }
+
+    /** Whether {@code t} waits for its watch to fire (not for a reply, which also parks it). */
+    private static boolean sleepsOnItsWatch(Thread t) {
+        for (StackTraceElement frame : t.getStackTrace()) {
+            if (frame.getClassName().equals(LockInternals.class.getName()) && frame.getMethodName().equals("await")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

@@ -102,6 +102,8 @@ class QueueBarrierCounterTest extends RecipeTestBase {
     @Test
     void aDoubleBarrierLetsMembersInTogetherAndOutTogether() throws Exception {
         int members = 3;
+        await(admin.create(base, null, dev.meerkat.protocol.CreateMode.PERSISTENT));
+        await(admin.create(p("double"), null, dev.meerkat.protocol.CreateMode.PERSISTENT));
         ExecutorService pool = threads(members);
         List<String> log = new CopyOnWriteArrayList<>();
         List<Future<Boolean>> results = new ArrayList<>();
