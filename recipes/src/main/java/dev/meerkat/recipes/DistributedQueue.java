@@ -37,6 +37,8 @@ import java.util.concurrent.TimeUnit;
 public final class DistributedQueue {
     private static final String ITEM = "item-";
     private static final String CLAIMS = "_claims";
+    /** What {@code tryConsume} returns when the connection dropped before anything was taken. */
+    private static final byte[] RETRY = new byte[0];
 
     /** A wait without a deadline. */
     private static final long FOREVER = Long.MAX_VALUE;
@@ -86,11 +88,19 @@ public final class DistributedQueue {
                 }
                 throw e;
             }
+            boolean retry = false;
             for (String name : items) {
                 byte[] data = tryConsume(name);
+                if (data == RETRY) {
+                    retry = true; // the connection dropped: list again once it is back
+                    break;
+                }
                 if (data != null) {
                     return data;
                 }
+            }
+            if (retry) {
+                continue;
             }
             if (timeoutNanos == 0) {
                 return null;
@@ -110,6 +120,11 @@ public final class DistributedQueue {
             data = Nodes.get(client.getData(item)).data();
         } catch (MeerkatException.NoNode e) {
             return null;
+        } catch (MeerkatException e) {
+            if (Nodes.isConnectionLoss(e)) {
+                return RETRY;
+            }
+            throw e;
         }
         for (;;) {
             try {
@@ -124,19 +139,21 @@ public final class DistributedQueue {
                     return null; // NoNode: another consumer was first (or a stale claim: somebody else's)
                 }
             }
-            // the reply was lost: did our transaction happen?
+            // the reply was lost: did our transaction happen? Our claim says so; only we remove it
+            if (claimedByUs(claim)) {
+                Nodes.deleteInBackground(client, claim);
+                return data == null ? new byte[0] : data;
+            }
+            // it did not; try again (if somebody else took the item meanwhile, the delete fails)
+        }
+    }
+
+    private boolean claimedByUs(String claim) throws MeerkatException, InterruptedException {
+        for (;;) {
             try {
-                byte[] owner = Nodes.get(client.getData(claim)).data();
-                if (java.util.Arrays.equals(owner, consumerId)) {
-                    Nodes.deleteInBackground(client, claim);
-                    return data == null ? new byte[0] : data;
-                }
-                return null;
+                return java.util.Arrays.equals(Nodes.get(client.getData(claim)).data(), consumerId);
             } catch (MeerkatException.NoNode e) {
-                if (Nodes.get(client.exists(item)).isEmpty()) {
-                    return null; // taken by somebody who already cleaned up its claim
-                }
-                // still there: our transaction did not happen; try again
+                return false;
             } catch (MeerkatException e) {
                 if (!Nodes.isConnectionLoss(e)) {
                     throw e;

@@ -87,11 +87,13 @@ public final class ServiceDiscovery implements AutoCloseable {
      * @throws MeerkatException.NodeExists if another live session registered the same id
      */
     public void register(ServiceInstance instance) throws MeerkatException, InterruptedException {
-        registerOn(managed.current(), instance);
+        registerOn(managed.current(), instance, true);
         registered.put(instance.name() + "/" + instance.id(), instance);
     }
 
-    private void registerOn(MeerkatClient client, ServiceInstance instance) throws MeerkatException, InterruptedException {
+    /** @param update whether to write the data over a node this session already has */
+    private void registerOn(MeerkatClient client, ServiceInstance instance, boolean update)
+            throws MeerkatException, InterruptedException {
         String path = instancePath(instance);
         pastSessions.add(client.sessionId());
         for (;;) {
@@ -107,8 +109,10 @@ public final class ServiceDiscovery implements AutoCloseable {
                 }
                 long owner = stat.get().ephemeralOwner();
                 if (owner == client.sessionId()) {
-                    // ours already (a repeat after a lost reply, or an update)
-                    Nodes.get(client.setData(path, instance.toJson()));
+                    // ours already (a repeat after a lost reply, a reconnect, or an update)
+                    if (update) {
+                        Nodes.get(client.setData(path, instance.toJson()));
+                    }
                     return;
                 }
                 if (!pastSessions.contains(owner)) {
@@ -135,7 +139,7 @@ public final class ServiceDiscovery implements AutoCloseable {
         MeerkatClient client = managed.current();
         for (ServiceInstance instance : registered.values()) {
             try {
-                registerOn(client, instance);
+                registerOn(client, instance, false);
             } catch (MeerkatException e) {
                 log.warn("could not register {} again: {}", instance, e.getMessage());
             } catch (InterruptedException e) {

@@ -72,6 +72,42 @@ class QueueBarrierCounterTest extends RecipeTestBase {
     }
 
     @Test
+    void itemsAreConsumedExactlyOnceWhileAConsumersConnectionKeepsDropping() throws Exception {
+        int items = 30;
+        DistributedQueue producer = new DistributedQueue(connect(), p("queue"));
+        for (int i = 0; i < items; i++) {
+            producer.offer(Integer.toString(i).getBytes(StandardCharsets.UTF_8));
+        }
+        TcpProxy proxy = proxy();
+        ExecutorService pool = threads(2);
+        ConcurrentLinkedQueue<String> consumed = new ConcurrentLinkedQueue<>();
+        List<Future<?>> done = new ArrayList<>();
+        for (DistributedQueue q : List.of(new DistributedQueue(connect(proxy.connectString(), b -> { }), p("queue")),
+                new DistributedQueue(connect(), p("queue")))) {
+            done.add(pool.submit(() -> {
+                for (;;) {
+                    // a dropped connection is the queue's business: take neither fails nor loses an item
+                    byte[] item = q.take(Duration.ofMillis(300));
+                    if (item == null) {
+                        return null;
+                    }
+                    consumed.add(new String(item, StandardCharsets.UTF_8));
+                }
+            }));
+        }
+        for (int cut = 1; cut <= 3; cut++) {
+            int atLeast = cut * items / 5;
+            Awaitility.await().until(() -> consumed.size() >= atLeast || done.stream().allMatch(Future::isDone));
+            proxy.cutAll();
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        assertThat(consumed).hasSize(items).doesNotHaveDuplicates();
+        assertThat(producer.size()).isZero();
+    }
+
+    @Test
     void aBarrierHoldsWorkersUntilItIsRemoved() throws Exception {
         Barrier coordinator = new Barrier(connect(), p("barrier"));
         coordinator.set();
