@@ -37,6 +37,29 @@ class ConfigCenterTest extends RecipeTestBase {
     }
 
     @Test
+    void aSubscriberCatchesUpOnWhatChangedWhileItWasDisconnected() throws Exception {
+        TcpProxy proxy = proxy();
+        dev.meerkat.client.MeerkatClient subscriberClient = connect(proxy.connectString(), b -> { });
+        ConfigCenter subscriber = closeLater(new ConfigCenter(subscriberClient));
+        ConfigCenter publisher = closeLater(new ConfigCenter(connect()));
+        String path = p("config/mode");
+        publisher.publish(path, "a");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        subscriber.subscribe(path, (changed, value) -> seen.add(value.map(ConfigCenter.Versioned::value).orElse("<none>")));
+        Awaitility.await().until(() -> seen.equals(List.of("a")));
+        assertThat(subscriber.get(path, null)).isEqualTo("a");
+
+        proxy.refuse(true);
+        proxy.cutAll();
+        Awaitility.await().until(() -> !subscriberClient.state().isConnected());
+        publisher.publish(path, "b");
+        proxy.refuse(false);
+
+        Awaitility.await().until(() -> seen.equals(List.of("a", "b")));
+        assertThat(subscriber.get(path, null)).isEqualTo("b");
+    }
+
+    @Test
     void readsComeFromTheCacheAndFollowChanges() throws Exception {
         ConfigCenter reader = closeLater(new ConfigCenter(connect()));
         ConfigCenter writer = closeLater(new ConfigCenter(connect()));

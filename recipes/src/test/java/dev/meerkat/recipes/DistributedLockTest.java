@@ -191,6 +191,37 @@ class DistributedLockTest extends RecipeTestBase {
     }
 
     @Test
+    void aWaiterKeepsItsPlaceAcrossAReconnect() throws Exception {
+        DistributedLock holder = new DistributedLock(connect(), p("lock"));
+        holder.lock();
+        TcpProxy proxy = proxy();
+        DistributedLock waiter = new DistributedLock(connect(proxy.connectString(), b -> { }), p("lock"));
+        AtomicInteger acquired = new AtomicInteger();
+        Thread t = new Thread(() -> {
+            try {
+                waiter.lock();
+                acquired.incrementAndGet();
+                waiter.unlock();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        t.start();
+        closeLater(t::join);
+        Awaitility.await().until(() -> sleepsOnItsWatch(t));
+        List<String> queue = holder.participants();
+
+        proxy.refuse(true);
+        proxy.cutAll();
+        holder.unlock();
+        proxy.refuse(false);
+
+        Awaitility.await().until(() -> acquired.get() == 1);
+        assertThat(queue).hasSize(2);
+        assertThat(waiter.watchWakeups()).isEqualTo(1);
+    }
+
+    @Test
     void aCreateWhoseReplyIsLostIsFoundAgainInsteadOfLeftBehind() throws Exception {
         TcpProxy proxy = proxy();
         DistributedLock lock = new DistributedLock(connect(proxy.connectString(), b -> { }), p("lock"));

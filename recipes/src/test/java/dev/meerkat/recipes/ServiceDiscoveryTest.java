@@ -63,6 +63,24 @@ class ServiceDiscoveryTest extends RecipeTestBase {
     }
 
     @Test
+    void aCacheKeepsItsViewWhileDisconnectedAndCatchesUpAfter() throws Exception {
+        discovery(connect()).register(instance(1));
+        TcpProxy proxy = proxy();
+        MeerkatClient consumerClient = connect(proxy.connectString(), b -> { });
+        ServiceCache cache = discovery(consumerClient).cache("OrderService");
+        assertThat(cache.instances()).containsExactly(instance(1));
+
+        proxy.refuse(true);
+        proxy.cutAll();
+        Awaitility.await().until(() -> !consumerClient.state().isConnected());
+        discovery(connect()).register(instance(2));
+        assertThat(cache.instances()).containsExactly(instance(1));
+        proxy.refuse(false);
+
+        Awaitility.await().until(() -> cache.instances().equals(List.of(instance(1), instance(2))));
+    }
+
+    @Test
     void providersPickRoundRobinRandomOrSticky() throws Exception {
         ServiceDiscovery d = discovery(connect());
         for (int i = 1; i <= 3; i++) {
