@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "meerkat", mixinStandardHelpOptions = true, version = "Meerkat 0.1.0",
         description = "A coordination service that speaks ZooKeeper's protocol.",
         subcommands = {ServerCommand.class, EnsembleCommand.class, LogsCommand.class, SnapshotCommand.class,
-                CliCommand.class})
+                CliCommand.class, SampleCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
