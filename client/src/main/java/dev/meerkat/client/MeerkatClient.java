@@ -159,6 +159,14 @@ public final class MeerkatClient implements AutoCloseable {
         return s != null && s.isConnected();
     }
 
+    /**
+     * The server this client is connected to ({@code host:port}), or empty while it is not
+     * connected: for logs, and for tests that stop that very server.
+     */
+    public java.util.Optional<String> connectedServer() {
+        return isConnected() ? java.util.Optional.ofNullable(session.server()) : java.util.Optional.empty();
+    }
+
     /** The session id, 0 before the first session. */
     public long sessionId() {
         return session.sessionId();

@@ -161,6 +161,8 @@ final class SessionManager {
     /** Written on the loop only. */
     private volatile long lastZxid;
     private volatile ConnectionState state;
+    /** The server of the last successful handshake, as {@code host:port}. */
+    private volatile String server;
     /** Completes on the loop when the first session is up; no user code is ever attached. */
     private final CompletableFuture<Void> firstSession = new CompletableFuture<>();
     /** Completes on the loop when the client is closed or expired; no user code is ever attached. */
@@ -226,6 +228,11 @@ final class SessionManager {
 
     int negotiatedTimeout() {
         return negotiatedTimeout;
+    }
+
+    /** The server of the last successful handshake ({@code host:port}), or null before the first. */
+    String server() {
+        return server;
     }
 
     ConnectionState state() {
@@ -473,6 +480,7 @@ final class SessionManager {
         if (oldTimeout != r.timeOut()) {
             scheduleTicker(r.timeOut());
         }
+        server = c.server.host() + ":" + c.server.port();
         LOG.info("Session 0x{} {} on {} (timeout {} ms)", Long.toHexString(sessionId),
                 first ? "established" : "re-attached", c.server, r.timeOut());
         // the order ZooKeeper's client keeps: credentials, then watches, then what waited (§7.5)

@@ -169,7 +169,7 @@ class QueueBarrierCounterTest extends RecipeTestBase {
         int lastLeave = log.lastIndexOf("leave");
         int firstLeft = log.indexOf("left");
         assertThat(firstLeft).isGreaterThan(lastLeave);
-        assertThat(await(admin.getChildren(p("double")))).isEmpty();
+        Awaitility.await().untilAsserted(() -> assertThat(await(admin.getChildren(p("double")))).isEmpty());
     }
 
     @Test

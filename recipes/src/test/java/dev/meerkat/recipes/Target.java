@@ -1,12 +1,12 @@
 package dev.meerkat.recipes;
 
+import dev.meerkat.server.EmbeddedEnsemble;
 import dev.meerkat.server.EmbeddedMeerkat;
 
 /**
- * The servers every recipe test runs against, with the same assertions: Meerkat and Apache
- * ZooKeeper 3.9.5. A target only has to hand out a connect string and a port for a proxy to stand
- * in front of, so a three-server ensemble can be added as one more constant (its port being one
- * member's; a connect string naming all three).
+ * The servers every recipe test runs against, with the same assertions: Meerkat standalone, a
+ * three-server Meerkat ensemble, and Apache ZooKeeper 3.9.5. A target hands out a connect string
+ * and a port for a proxy to stand in front of (for the ensemble, one member's).
  */
 enum Target {
     MEERKAT {
@@ -27,6 +27,30 @@ enum Target {
                 @Override
                 public void close() {
                     meerkat.close();
+                }
+            };
+        }
+    },
+    /** Three Meerkat servers; clients pick any of them, proxies stand in front of a follower. */
+    MEERKAT_ENSEMBLE {
+        @Override
+        TestServer start() {
+            EmbeddedEnsemble ensemble = EmbeddedEnsemble.start(3, 0, TICK_MS, b -> b);
+            int port = ensemble.clientPort(ensemble.followers().get(0));
+            return new TestServer() {
+                @Override
+                public String connectString() {
+                    return ensemble.connectString();
+                }
+
+                @Override
+                public int port() {
+                    return port;
+                }
+
+                @Override
+                public void close() {
+                    ensemble.close();
                 }
             };
         }

@@ -87,6 +87,11 @@ public final class EnsembleServer implements AutoCloseable {
         }
     }
 
+    /** Starts a member described by {@code quorum}, over TCP. */
+    public static EnsembleServer start(ServerConfig config, QuorumConfig quorum) throws IOException, InterruptedException {
+        return start(config, quorum, PeerNetworks::tcp);
+    }
+
     public static EnsembleServer start(ServerConfig config, QuorumConfig quorum, NetworkFactory networks)
             throws IOException, InterruptedException {
         return new EnsembleServer(config, quorum, networks);

@@ -1,7 +1,7 @@
 package dev.meerkat.server.compat;
 
 import dev.meerkat.server.EmbeddedMeerkat;
-import dev.meerkat.server.quorum.LocalEnsemble;
+import dev.meerkat.server.EmbeddedEnsemble;
 
 /**
  * The servers every compatibility test runs against. A test passes only if it passes on all:
@@ -42,15 +42,9 @@ enum Target {
     MEERKAT_ENSEMBLE {
         @Override
         RunningServer start(ServerOptions options) {
-            LocalEnsemble ensemble = new LocalEnsemble(3, 0, options.tickTime(), b -> b
+            EmbeddedEnsemble ensemble = EmbeddedEnsemble.start(3, 0, options.tickTime(), b -> b
                     .extendedTypesEnabled(options.extendedTypesEnabled())
                     .superDigest(ServerOptions.SUPER_DIGEST));
-            try {
-                ensemble.startAll();
-            } catch (RuntimeException e) {
-                ensemble.close();
-                throw e;
-            }
             int port = ensemble.clientPort(ensemble.followers().get(0));
             return new RunningServer() {
                 @Override

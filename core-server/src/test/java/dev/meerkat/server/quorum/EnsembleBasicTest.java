@@ -1,5 +1,6 @@
 package dev.meerkat.server.quorum;
 
+import dev.meerkat.server.EmbeddedEnsemble;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
@@ -21,12 +22,12 @@ import static org.awaitility.Awaitility.await;
 
 /** The official client against three members: writes through every server, reads and watches everywhere. */
 class EnsembleBasicTest {
-    private LocalEnsemble ensemble;
+    private EmbeddedEnsemble ensemble;
     private final List<ZooKeeper> clients = new ArrayList<>();
 
     @BeforeEach
     void start() {
-        ensemble = LocalEnsemble.startThree();
+        ensemble = EmbeddedEnsemble.start(3);
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package dev.meerkat.server.quorum;
 
+import dev.meerkat.server.EmbeddedEnsemble;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
@@ -23,7 +24,7 @@ import static org.awaitility.Awaitility.await;
 
 /** Members that stop and start again: from their own disk, by a snapshot from the leader, as observers. */
 class EnsembleRecoveryTest {
-    private LocalEnsemble ensemble;
+    private EmbeddedEnsemble ensemble;
     private final List<ZooKeeper> clients = new ArrayList<>();
 
     @AfterEach
@@ -69,16 +70,16 @@ class EnsembleRecoveryTest {
 
     @Test
     void everyMemberRestartedKeepsEverything() throws Exception {
-        ensemble = LocalEnsemble.startThree();
+        ensemble = EmbeddedEnsemble.start(3);
         ZooKeeper zk = connect(ensemble.connectString());
         createMany(zk, "/kept", 300);
         zk.close();
         clients.clear();
         for (int id = 1; id <= 3; id++) {
-            ensemble.stop(id);
+            ensemble.stopMember(id);
         }
         for (int id = 1; id <= 3; id++) {
-            ensemble.start(id);
+            ensemble.startMember(id);
         }
         ensemble.awaitServing();
         for (int id = 1; id <= 3; id++) {
@@ -88,10 +89,9 @@ class EnsembleRecoveryTest {
 
     @Test
     void aFollowerFarBehindIsBroughtUpBySnapshotAndRestartsFromIt() throws Exception {
-        ensemble = new LocalEnsemble(3, 0, 500, b -> b.snapCount(60));
-        ensemble.startAll();
+        ensemble = EmbeddedEnsemble.start(3, 0, 500, b -> b.snapCount(60));
         int behind = ensemble.followers().get(0);
-        ensemble.stop(behind);
+        ensemble.stopMember(behind);
         ZooKeeper zk = connect(ensemble.connectString(ensemble.leader()));
         createMany(zk, "/while-away", 600);
         // The leader has taken snapshots and forgotten the log before them: only SNAP can help.
@@ -99,7 +99,7 @@ class EnsembleRecoveryTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> countSnapshots(leaderSnapshots) > 0);
         zk.create("/after-snapshot", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
 
-        ensemble.start(behind);
+        ensemble.startMember(behind);
         ensemble.awaitServing();
         assertHolds(behind, "/while-away", 600);
         ZooKeeper direct = connect(ensemble.connectString(behind));
@@ -107,8 +107,8 @@ class EnsembleRecoveryTest {
         assertThat(countSnapshots(ensemble.dataDir(behind).resolve("version-2"))).isPositive();
 
         // And from its own disk again, with the snapshot it was sent.
-        ensemble.stop(behind);
-        ensemble.start(behind);
+        ensemble.stopMember(behind);
+        ensemble.startMember(behind);
         ensemble.awaitServing();
         assertHolds(behind, "/while-away", 600);
     }
@@ -122,8 +122,7 @@ class EnsembleRecoveryTest {
 
     @Test
     void anObserverServesReadsAndWritesButNeverVotes() throws Exception {
-        ensemble = new LocalEnsemble(3, 1, 500, b -> b);
-        ensemble.startAll();
+        ensemble = EmbeddedEnsemble.start(3, 1, 500, b -> b);
         assertThat(ensemble.member(4).role()).isEqualTo(dev.meerkat.server.zab.Role.OBSERVING);
         ZooKeeper viaObserver = connect(ensemble.connectString(4));
         viaObserver.create("/obs", "x".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -139,8 +138,8 @@ class EnsembleRecoveryTest {
         // Two voters gone: the observer does not make a quorum with the one left.
         List<Integer> voters = new ArrayList<>(List.of(1, 2, 3));
         voters.remove(Integer.valueOf(ensemble.leader()));
-        ensemble.stop(ensemble.leader());
-        ensemble.stop(voters.get(0));
+        ensemble.stopMember(ensemble.leader());
+        ensemble.stopMember(voters.get(0));
         await().atMost(Duration.ofSeconds(20)).until(() -> !ensemble.member(4).isServing()
                 && !ensemble.member(voters.get(1)).isServing());
         assertThatThrownBy(() -> viaObserver.create("/minority", null, ZooDefs.Ids.OPEN_ACL_UNSAFE,

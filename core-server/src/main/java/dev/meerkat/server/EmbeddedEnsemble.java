@@ -1,6 +1,8 @@
-package dev.meerkat.server.quorum;
+package dev.meerkat.server;
 
 import dev.meerkat.server.config.ServerConfig;
+import dev.meerkat.server.quorum.EnsembleServer;
+import dev.meerkat.server.quorum.QuorumConfig;
 import dev.meerkat.server.zab.Role;
 
 import java.io.IOException;
@@ -18,27 +20,55 @@ import java.util.stream.Collectors;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
-import static org.awaitility.Awaitility.await;
 
 /**
- * Members of one ensemble in this JVM, on loopback, over real TCP peer connections, each with its
- * own data directory. Members can be stopped and started again (same ports, same data) to play
- * crashes that lose nothing that was fsynced.
+ * An ensemble in this JVM for tests (the role Curator's TestingCluster plays for ZooKeeper): its
+ * members on loopback, over real TCP peer connections, each with its own temporary data directory.
+ * Members can be stopped and started again (same ports, same data) to play crashes that lose
+ * nothing that was fsynced.
+ *
+ * <pre>{@code
+ * try (EmbeddedEnsemble ensemble = EmbeddedEnsemble.start(3)) {
+ *     ZooKeeper client = new ZooKeeper(ensemble.connectString(), 10_000, event -> {});
+ *     ensemble.stopMember(ensemble.leader());   // and watch the client fail over
+ * }
+ * }</pre>
  */
-public final class LocalEnsemble implements AutoCloseable {
-    final int tickTime;
+public final class EmbeddedEnsemble implements AutoCloseable {
+    /** The members' ZAB tick: short, so that elections in tests take milliseconds. */
+    private static final int ZAB_TICK_MS = 10;
+
+    private final int tickTime;
     private final Path root;
+
     private final Map<Integer, QuorumConfig.Peer> peers = new TreeMap<>();
     private final Map<Integer, Integer> clientPorts = new TreeMap<>();
     private final Map<Integer, EnsembleServer> running = new TreeMap<>();
 
     private final UnaryOperator<ServerConfig.Builder> settings;
 
-    LocalEnsemble(int voters, int observers, int tickTime) {
-        this(voters, observers, tickTime, UnaryOperator.identity());
+    /** Starts {@code size} voting members with a 500 ms tick and waits until they serve. */
+    public static EmbeddedEnsemble start(int size) {
+        return start(size, 0, 500, UnaryOperator.identity());
     }
 
-    public LocalEnsemble(int voters, int observers, int tickTime, UnaryOperator<ServerConfig.Builder> settings) {
+    /**
+     * Starts {@code voters} voting members and {@code observers} observers, with {@code settings}
+     * applied to each member's configuration, and waits until they serve.
+     */
+    public static EmbeddedEnsemble start(int voters, int observers, int tickTime,
+                                         UnaryOperator<ServerConfig.Builder> settings) {
+        EmbeddedEnsemble e = new EmbeddedEnsemble(voters, observers, tickTime, settings);
+        try {
+            e.startAll();
+            return e;
+        } catch (RuntimeException ex) {
+            e.close();
+            throw ex;
+        }
+    }
+
+    private EmbeddedEnsemble(int voters, int observers, int tickTime, UnaryOperator<ServerConfig.Builder> settings) {
         this.tickTime = tickTime;
         this.settings = settings;
         try {
@@ -52,12 +82,6 @@ public final class LocalEnsemble implements AutoCloseable {
         }
     }
 
-    static LocalEnsemble startThree() {
-        LocalEnsemble e = new LocalEnsemble(3, 0, 500);
-        e.startAll();
-        return e;
-    }
-
     private static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
@@ -66,14 +90,14 @@ public final class LocalEnsemble implements AutoCloseable {
         }
     }
 
-    public void startAll() {
+    private void startAll() {
         for (int id : peers.keySet()) {
-            start(id);
+            startMember(id);
         }
         awaitServing();
     }
 
-    ServerConfig config(int id) {
+    private ServerConfig config(int id) {
         ServerConfig.Builder b = settings.apply(ServerConfig.builder())
                 .tickTime(tickTime)
                 .clientPort(clientPorts.get(id))
@@ -90,38 +114,52 @@ public final class LocalEnsemble implements AutoCloseable {
         return b.build();
     }
 
-    void start(int id) {
+    /** Starts member {@code id} again (after {@link #stopMember}) from its data directory. */
+    public void startMember(int id) {
         try {
             ServerConfig config = config(id);
-            QuorumConfig q = QuorumConfig.of(config, id, peers, 10);
-            running.put(id, EnsembleServer.start(config, q, PeerNetworks::tcp));
+            QuorumConfig q = QuorumConfig.of(config, id, peers, ZAB_TICK_MS);
+            running.put(id, EnsembleServer.start(config, q));
         } catch (Exception e) {
             throw new IllegalStateException("member " + id + " did not start", e);
         }
     }
 
-    void stop(int id) {
+    /** Stops member {@code id}; its data stays for {@link #startMember}. */
+    public void stopMember(int id) {
         EnsembleServer s = running.remove(id);
         if (s != null) {
             s.close();
         }
     }
 
-    EnsembleServer member(int id) {
+    public EnsembleServer member(int id) {
         return running.get(id);
     }
 
-    boolean isRunning(int id) {
+    public boolean isRunning(int id) {
         return running.containsKey(id);
     }
 
-    /** Waits until every running member serves clients and exactly one of them leads. */
+    /** Waits (up to 30 s) until every running member serves clients and exactly one of them leads. */
     public void awaitServing() {
-        await().atMost(Duration.ofSeconds(30)).until(() -> running.values().stream().allMatch(EnsembleServer::isServing)
-                && running.values().stream().filter(s -> s.role() == Role.LEADING).count() == 1);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!(running.values().stream().allMatch(EnsembleServer::isServing)
+                && running.values().stream().filter(s -> s.role() == Role.LEADING).count() == 1)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the ensemble did not form within 30 s: " + running.values().stream()
+                        .map(s -> s.myid() + "=" + s.role()).collect(Collectors.joining(", ")));
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
     }
 
-    Path dataDir(int id) {
+    public Path dataDir(int id) {
         return root.resolve("s" + id);
     }
 
@@ -160,7 +198,7 @@ public final class LocalEnsemble implements AutoCloseable {
     @Override
     public void close() {
         for (int id : new ArrayList<>(running.keySet())) {
-            stop(id);
+            stopMember(id);
         }
         try (Stream<Path> walk = Files.walk(root)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
