@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * temporary data directory. TTL nodes need {@code zookeeper.extendedTypesEnabled}, which the
  * module's surefire configuration sets for the whole test JVM (ZooKeeper reads it on every create).
  */
-final class InProcessZooKeeper implements TestServer {
+public final class InProcessZooKeeper implements TestServer {
     private final Path dir;
     private final ZooKeeperServer server;
     private final ServerCnxnFactory factory;
@@ -28,7 +28,7 @@ final class InProcessZooKeeper implements TestServer {
         this.factory = factory;
     }
 
-    static InProcessZooKeeper start(int tickTime) {
+    public static InProcessZooKeeper start(int tickTime) {
         Path dir = null;
         ZooKeeperServer server = null;
         ServerCnxnFactory factory = null;

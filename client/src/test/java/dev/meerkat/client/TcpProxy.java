@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection, refuse new ones (as a server that is down), or hold the bytes of one or both
  * directions (as a stalled network) without losing them.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final ServerSocket listener;
     private final List<Link> links = new CopyOnWriteArrayList<>();
@@ -28,7 +28,7 @@ final class TcpProxy implements AutoCloseable {
     private volatile boolean refusing;
     private volatile boolean closed;
 
-    TcpProxy(int targetPort) {
+    public TcpProxy(int targetPort) {
         this.targetPort = targetPort;
         try {
             listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -40,33 +40,33 @@ final class TcpProxy implements AutoCloseable {
         t.start();
     }
 
-    String connectString() {
+    public String connectString() {
         return "127.0.0.1:" + listener.getLocalPort();
     }
 
     /** Connections accepted so far (refused ones included). */
-    int acceptedConnections() {
+    public int acceptedConnections() {
         return accepted.get();
     }
 
-    int openConnections() {
+    public int openConnections() {
         return links.size();
     }
 
     /** Closes every connection now; new ones are accepted unless {@link #refuse} is on. */
-    void cutAll() {
+    public void cutAll() {
         for (Link l : links) {
             l.close();
         }
     }
 
     /** While on, new connections are accepted and closed at once: a server that is not there. */
-    void refuse(boolean on) {
+    public void refuse(boolean on) {
         refusing = on;
     }
 
     /** While on, client-to-server bytes are held back (and delivered when it goes off). */
-    void holdRequests(boolean on) {
+    public void holdRequests(boolean on) {
         synchronized (gate) {
             holdRequests = on;
             gate.notifyAll();
@@ -74,7 +74,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** While on, server-to-client bytes are held back (and delivered when it goes off). */
-    void holdReplies(boolean on) {
+    public void holdReplies(boolean on) {
         synchronized (gate) {
             holdReplies = on;
             gate.notifyAll();

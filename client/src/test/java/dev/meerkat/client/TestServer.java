@@ -1,7 +1,7 @@
 package dev.meerkat.client;
 
 /** A server the tests talk to, on a loopback port of its own. */
-interface TestServer extends AutoCloseable {
+public interface TestServer extends AutoCloseable {
     /** {@code 127.0.0.1:<port>}. */
     String connectString();
 

@@ -1,5 +1,7 @@
 package dev.meerkat.recipes;
 
+import dev.meerkat.client.TcpProxy;
+
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,8 @@
 package dev.meerkat.recipes;
 
+import dev.meerkat.client.TcpProxy;
+import dev.meerkat.client.TestServer;
+
 import dev.meerkat.client.ClientOptions;
 import dev.meerkat.client.ConnectionState;
 import dev.meerkat.client.MeerkatClient;

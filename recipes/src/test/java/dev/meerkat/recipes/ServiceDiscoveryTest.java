@@ -1,5 +1,7 @@
 package dev.meerkat.recipes;
 
+import dev.meerkat.client.TcpProxy;
+
 import dev.meerkat.client.MeerkatClient;
 import dev.meerkat.protocol.record.Stat;
 import org.awaitility.Awaitility;

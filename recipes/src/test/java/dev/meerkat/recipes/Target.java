@@ -1,5 +1,8 @@
 package dev.meerkat.recipes;
 
+import dev.meerkat.client.InProcessZooKeeper;
+import dev.meerkat.client.TestServer;
+
 import dev.meerkat.server.EmbeddedEnsemble;
 import dev.meerkat.server.EmbeddedMeerkat;
 
