@@ -346,10 +346,10 @@ public final class Compare {
             List<FailoverGap.Sample> samples = new ArrayList<>();
             new FailoverGap(e, FailoverGap.officialClient(), timeout).run(opts.failovers(), s -> {
                 samples.add(s);
-                progress.println(String.format(Locale.ROOT, "%s kill %d/%d: leader %d killed, gap %.0f ms"
-                        + " (%d failed writes %s), new leader %d, rejoined in %.0f ms", label, samples.size(),
-                        opts.failovers(), s.killed(), s.gapMs(), s.failedWrites(), s.errors(), s.newLeader(),
-                        s.rejoinMs()));
+                progress.println(String.format(Locale.ROOT, "%s kill %d/%d: leader %d killed, survivors serving"
+                        + " after %.0f ms, first write after %.0f ms (%d failed writes %s), new leader %d, rejoined"
+                        + " in %.0f ms", label, samples.size(), opts.failovers(), s.killed(), s.electedMs(),
+                        s.gapMs(), s.failedWrites(), s.errors(), s.newLeader(), s.rejoinMs()));
             });
             return samples;
         } catch (IOException ex) {
@@ -513,6 +513,14 @@ public final class Compare {
             double[] b = FailoverGap.medianAndMaxMs(zk);
             m.add(new Metric("failover gap ms 3-node" + suffix, a[0], b[0], false, 0.5));
             m.add(new Metric("failover gap max ms 3-node" + suffix, a[1], b[1], false, Double.NaN));
+            // the server side of the gap: from the kill until srvr shows the survivors serving
+            double ea = Compare.median(mk.stream().mapToDouble(FailoverGap.Sample::electedMs)
+                    .filter(x -> !Double.isNaN(x)).toArray());
+            double eb = Compare.median(zk.stream().mapToDouble(FailoverGap.Sample::electedMs)
+                    .filter(x -> !Double.isNaN(x)).toArray());
+            if (!Double.isNaN(ea) && !Double.isNaN(eb)) {
+                m.add(new Metric("failover to serving survivors ms 3-node" + suffix, ea, eb, false, Double.NaN));
+            }
         }
     }
 

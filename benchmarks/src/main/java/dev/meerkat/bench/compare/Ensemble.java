@@ -86,6 +86,17 @@ public final class Ensemble implements AutoCloseable, FailoverGap.Cluster {
                 && modes.values().stream().filter("leader"::equals).count() == 1;
     }
 
+    @Override
+    public boolean servingWithout(int killed) {
+        Map<Integer, String> m = new TreeMap<>();
+        members.forEach((id, s) -> {
+            if (id != killed) {
+                m.put(id, s.isAlive() ? s.mode() : "down");
+            }
+        });
+        return serving(m);
+    }
+
     /** Waits until every member serves (leader or follower) and exactly one leads. */
     @Override
     public void awaitServing(Duration timeout) throws IOException, InterruptedException {

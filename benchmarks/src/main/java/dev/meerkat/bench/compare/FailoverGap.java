@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -49,6 +49,9 @@ public final class FailoverGap {
         /** Starts a killed member again. */
         void start(int id) throws IOException;
 
+        /** Whether every member but {@code killed} serves, with one leader among them (polled in the gap). */
+        boolean servingWithout(int killed);
+
         /** Until every member serves with one leader. */
         void awaitServing(Duration timeout) throws IOException, InterruptedException;
     }
@@ -71,13 +74,19 @@ public final class FailoverGap {
      *
      * @param killed the leader that got SIGKILL
      * @param newLeader the leader after the gap
-     * @param gapNanos from the signal to the first successful write
+     * @param electedNanos from the signal until srvr shows the survivors serving with a new leader
+ *     (polled every few ms while the client retries; -1 if not seen before the first success)
+ * @param gapNanos from the signal to the first successful write
      * @param failedWrites writes that failed in the gap
      * @param errors those failures by error (KeeperException code or exception class)
      * @param rejoinNanos from starting the killed member again until all serve with one leader
      */
-    public record Sample(int killed, int newLeader, long gapNanos, int failedWrites, Map<String, Integer> errors,
-            long rejoinNanos) {
+    public record Sample(int killed, int newLeader, long electedNanos, long gapNanos, int failedWrites,
+            Map<String, Integer> errors, long rejoinNanos) {
+        public double electedMs() {
+            return electedNanos < 0 ? Double.NaN : electedNanos / 1e6;
+        }
+
         public double gapMs() {
             return gapNanos / 1e6;
         }
@@ -90,6 +99,7 @@ public final class FailoverGap {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("killedLeader", killed);
             m.put("newLeader", newLeader);
+            m.put("electedMs", electedNanos < 0 ? null : electedMs());
             m.put("gapMs", gapMs());
             m.put("failedWrites", failedWrites);
             m.put("errors", new LinkedHashMap<String, Object>(errors));
@@ -126,8 +136,9 @@ public final class FailoverGap {
     public Sample once() throws IOException, InterruptedException {
         int leader = cluster.leader();
         long gap;
-        int failed = 0;
-        Map<String, Integer> errors = new TreeMap<>();
+        long elected;
+        int failed;
+        Map<String, Integer> errors = new java.util.concurrent.ConcurrentSkipListMap<>();
         try (Writer w = writers.open(cluster.connectStringWithout(leader))) {
             for (int k = 0; k < WARM_WRITES; k++) {
                 try {
@@ -138,31 +149,62 @@ public final class FailoverGap {
             }
             long killed = cluster.kill(leader);
             long deadline = killed + timeout.toNanos();
-            while (true) {
-                try {
-                    w.write();
-                    gap = System.nanoTime() - killed;
-                    break;
-                } catch (InterruptedException e) {
-                    throw e;
-                } catch (Exception e) {
-                    failed++;
-                    errors.merge(describe(e), 1, Integer::sum);
-                    if (System.nanoTime() > deadline) {
-                        throw new IOException("no write succeeded within " + timeout.toSeconds() + " s of killing"
-                                + " leader " + leader + "; " + failed + " failed: " + errors, e);
+            // the server side of the gap, watched beside the client: when the survivors serve again
+            AtomicLong electedAt = new AtomicLong(-1);
+            Thread watcher = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted() && System.nanoTime() < deadline) {
+                    if (cluster.servingWithout(leader)) {
+                        electedAt.set(System.nanoTime());
+                        return;
                     }
-                    // a client that fails at once (not connected) must not spin
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
                 }
+            }, "failover-watcher");
+            watcher.setDaemon(true);
+            watcher.start();
+            try {
+                gap = writeUntilSuccess(w, leader, killed, deadline, errors);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                watcher.interrupt();
+                throw e;
             }
+            // A write succeeded, so the survivors serve: the watcher sees it at its next poll, which
+            // may come a few ms after the write when the client was the quicker of the two.
+            watcher.join(10_000);
+            watcher.interrupt();
+            long at = electedAt.get();
+            elected = at < 0 ? -1 : at - killed;
+            failed = errors.values().stream().mapToInt(Integer::intValue).sum();
         }
         int newLeader = cluster.leader();
         long t = System.nanoTime();
         cluster.start(leader);
         cluster.awaitServing(timeout);
         long rejoin = System.nanoTime() - t;
-        return new Sample(leader, newLeader, gap, failed, errors, rejoin);
+        return new Sample(leader, newLeader, elected, gap, failed, errors, rejoin);
+    }
+
+    private static long writeUntilSuccess(Writer w, int leader, long killed, long deadline,
+            Map<String, Integer> errors) throws IOException, InterruptedException {
+        int failed = 0;
+        while (true) {
+            try {
+                w.write();
+                return System.nanoTime() - killed;
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                failed++;
+                errors.merge(describe(e), 1, Integer::sum);
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("no write succeeded within "
+                            + TimeUnit.NANOSECONDS.toSeconds(deadline - killed) + " s of killing leader " + leader
+                            + "; " + failed + " failed: " + errors, e);
+                }
+                // a client that fails at once (not connected) must not spin
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        }
     }
 
     static String describe(Exception e) {

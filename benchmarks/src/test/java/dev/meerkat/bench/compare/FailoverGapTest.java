@@ -61,6 +61,11 @@ class FailoverGapTest {
         }
 
         @Override
+        public boolean servingWithout(int killed) {
+            return System.nanoTime() >= writableFrom;
+        }
+
+        @Override
         public void start(int id) {
             assertThat(up.add(id)).as("member %d was down", id).isTrue();
         }
@@ -105,6 +110,8 @@ class FailoverGapTest {
         assertThat(samples).extracting(FailoverGap.Sample::newLeader).containsExactly(2, 3, 1);
         for (FailoverGap.Sample s : samples) {
             assertThat(s.gapMs()).isGreaterThanOrEqualTo(30).isLessThan(10_000);
+            // seen by the watcher once the outage is over
+            assertThat(s.electedMs()).isGreaterThanOrEqualTo(30).isLessThan(10_000);
             assertThat(s.failedWrites()).isPositive();
             assertThat(s.errors()).containsOnlyKeys("CONNECTIONLOSS");
             assertThat(s.errors().get("CONNECTIONLOSS")).isEqualTo(s.failedWrites());
@@ -143,13 +150,15 @@ class FailoverGapTest {
         assertThat(metrics).extracting(Metric::line).containsExactly(
                 "failover gap ms 3-node: 200 vs 2500 = 0.08x",
                 "failover gap max ms 3-node: 300 vs 4000 = 0.08x",
+                "failover to serving survivors ms 3-node: 100 vs 1250 = 0.08x",
                 "failover gap ms 3-node tickTime=200: 200 vs 2500 = 0.08x",
-                "failover gap max ms 3-node tickTime=200: 300 vs 4000 = 0.08x");
+                "failover gap max ms 3-node tickTime=200: 300 vs 4000 = 0.08x",
+                "failover to serving survivors ms 3-node tickTime=200: 100 vs 1250 = 0.08x");
         assertThat(metrics.get(0).goalMet()).isTrue();
         assertThat(metrics.get(0).higherIsBetter()).isFalse();
     }
 
     private static FailoverGap.Sample sample(long gapMs) {
-        return new FailoverGap.Sample(1, 2, gapMs * 1_000_000, 0, Map.of(), 0);
+        return new FailoverGap.Sample(1, 2, gapMs * 500_000, gapMs * 1_000_000, 0, Map.of(), 0);
     }
 }
