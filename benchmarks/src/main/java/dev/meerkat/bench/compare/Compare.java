@@ -43,6 +43,11 @@ import java.util.function.ToDoubleFunction;
  * before and after populating, each after a full GC) and the time from launching the JVM to the
  * first answered read of the last node, after a clean stop.
  *
+ * <p>With {@code --nodes 3} (and by default, after the standalone part): the same loads against
+ * a three-server ensemble of each ({@link Ensemble}, clients connected to all three members), and
+ * the failover gap ({@link FailoverGap}): SIGKILL of the leader under a light write load, timed
+ * from the signal to the first successful write, the killed member restarted after each round.
+ *
  * <p>Prints each figure as {@code <metric>: <meerkat> vs <zookeeper> = <ratio>x}; writes
  * compare.json and compare.svg. Every process it starts is stopped, also on failure or Ctrl-C.
  *
@@ -87,6 +92,9 @@ public final class Compare {
     private final Progress progress;
     private final PrintStream out;
     private final Map<String, Map<Kind, List<LoadResult>>> loads = new LinkedHashMap<>();
+    private final Map<String, Map<Kind, List<LoadResult>>> ensembleLoads = new LinkedHashMap<>();
+    /** Failover samples by tickTime and server. */
+    private final Map<Integer, Map<Kind, List<FailoverGap.Sample>>> failovers = new LinkedHashMap<>();
     private final Map<Kind, Durability> durability = new EnumMap<>(Kind.class);
     /** The load average right after each run, to judge how much else ran on the machine. */
     private final Map<LoadResult, Double> loadAverageAfter = new java.util.IdentityHashMap<>();
@@ -141,10 +149,13 @@ public final class Compare {
                 : Files.createTempDirectory("meerkat-compare-");
         OffsetDateTime started = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS);
         Map<String, Object> machine = machine(work);
-        steps = opts.runs() * workloads().size() * 2 + (opts.restart() ? 2 : 0);
+        boolean standalone = opts.nodes().contains(1);
+        boolean three = opts.nodes().contains(3);
+        steps = (standalone ? opts.runs() * workloads().size() * 2 + (opts.restart() ? 2 : 0) : 0)
+                + (three ? opts.ensembleRuns() * workloads().size() * 2 + opts.failoverTickTimes().size() * 2 : 0);
         boolean ok = false;
         try {
-            progress.println("Meerkat vs Apache ZooKeeper 3.9.5, standalone, " + started);
+            progress.println("Meerkat vs Apache ZooKeeper 3.9.5, " + topology() + ", " + started);
             progress.println("machine: " + machine.get("cpus") + " CPUs (" + machine.get("cpuModel") + "), "
                     + machine.get("memTotalMb") + " MB RAM, data on " + machine.get("fileSystem") + ", "
                     + machine.get("java"));
@@ -164,12 +175,30 @@ public final class Compare {
                 progress.println("warning: the work directory is on tmpfs, where fsync costs nothing;"
                         + " use --work-dir on a disk for meaningful write figures");
             }
-            if (!workloads().isEmpty()) {
+            if (standalone && !workloads().isEmpty()) {
                 runLoads(settings, work);
             }
-            if (opts.restart()) {
+            if (standalone && opts.restart()) {
                 for (Kind kind : Kind.values()) {
                     durability.put(kind, memoryAndRestart(kind, settings, work));
+                }
+            }
+            if (three) {
+                progress.println("3-node: initLimit=" + Ensemble.INIT_LIMIT + ", syncLimit=" + Ensemble.SYNC_LIMIT
+                        + ", clients connected to all three members; failover: one client, setData in a loop"
+                        + " through the two followers, session timeout " + FailoverGap.SESSION_TIMEOUT_MS + " ms");
+                if (!workloads().isEmpty()) {
+                    runEnsembleLoads(settings, work);
+                }
+                for (int tickTime : opts.failoverTickTimes()) {
+                    // alternate which server goes first
+                    List<Kind> order = failovers.size() % 2 == 0 ? List.of(Kind.MEERKAT, Kind.ZOOKEEPER)
+                            : List.of(Kind.ZOOKEEPER, Kind.MEERKAT);
+                    Map<Kind, List<FailoverGap.Sample>> byKind = new EnumMap<>(Kind.class);
+                    failovers.put(tickTime, byKind);
+                    for (Kind kind : order) {
+                        byKind.put(kind, failover(kind, settings, tickTime, work));
+                    }
                 }
             }
             ok = true;
@@ -193,13 +222,13 @@ public final class Compare {
         Path json = opts.out().resolve("compare.json");
         Path svg = opts.out().resolve("compare.svg");
         Files.writeString(json, Json.write(doc));
-        String subtitle = String.format(Locale.ROOT, "%s CPUs, %s MB RAM, %s; medians of %d runs (%d s each); %s",
-                machine.get("cpus"), machine.get("memTotalMb"), machine.get("fileSystem"), opts.runs(),
-                opts.durationSeconds(), started.toLocalDate());
+        String subtitle = String.format(Locale.ROOT, "%s CPUs, %s MB RAM, %s; medians of %s; %s",
+                machine.get("cpus"), machine.get("memTotalMb"), machine.get("fileSystem"), runsNote(),
+                started.toLocalDate());
         if (!opts.extraConfig().isEmpty()) {
             subtitle += "; both servers with " + String.join(", ", opts.extraConfig());
         }
-        Files.writeString(svg, Chart.svg(metrics, "Meerkat vs Apache ZooKeeper 3.9.5, standalone, fsync "
+        Files.writeString(svg, Chart.svg(metrics, "Meerkat vs Apache ZooKeeper 3.9.5, " + topology() + ", fsync "
                 + (forceSync() ? "on" : "OFF"), subtitle));
         out.println();
         out.println("results: " + json.toAbsolutePath());
@@ -208,55 +237,123 @@ public final class Compare {
         return new Report(metrics, json, svg, doc);
     }
 
+    /** Where a load goes: a standalone server or an ensemble. */
+    private record Target(String connect, java.util.function.LongSupplier cpuNanos, String logs) {
+    }
+
+    private LoadOptions baseLoad(int durationSeconds) {
+        LoadOptions base = LoadOptions.defaults().withClients(opts.sessions(), opts.outstanding())
+                .withTiming(opts.warmupSeconds(), durationSeconds);
+        return base.with(b -> {
+            b.valueSize = opts.valueSize();
+            b.keys = opts.keys();
+            b.root = LOAD_ROOT;
+            b.json = null;
+            b.progress = true;
+        });
+    }
+
     private void runLoads(ServerProcess.Settings settings, Path work) throws IOException, InterruptedException {
         Map<Kind, ServerProcess> servers = new EnumMap<>(Kind.class);
         try {
+            Map<Kind, Target> targets = new EnumMap<>(Kind.class);
             for (Kind kind : Kind.values()) {
                 ServerProcess s = ServerProcess.create(kind, work.resolve(kind.id + "-load"), settings);
                 servers.put(kind, s);
                 s.start();
                 s.awaitAnswer("/", Duration.ofSeconds(60));
+                targets.put(kind, new Target(s.connectString(), s::cpuNanos, s.logFile().toString()));
             }
-            LoadOptions base = LoadOptions.defaults().withClients(opts.sessions(), opts.outstanding())
-                    .withTiming(opts.warmupSeconds(), opts.durationSeconds());
-            base = base.with(b -> {
-                b.valueSize = opts.valueSize();
-                b.keys = opts.keys();
-                b.root = LOAD_ROOT;
-                b.json = null;
-                b.progress = true;
-            });
-            for (int run = 1; run <= opts.runs(); run++) {
-                for (Workload w : workloads()) {
-                    // Alternate which server goes first, so that neither always follows the other.
-                    List<Kind> order = run % 2 == 1 ? List.of(Kind.MEERKAT, Kind.ZOOKEEPER)
-                            : List.of(Kind.ZOOKEEPER, Kind.MEERKAT);
-                    for (Kind kind : order) {
-                        ServerProcess s = servers.get(kind);
-                        step++;
-                        String label = String.format(Locale.ROOT, "%d/%d %s %s run %d/%d", step, steps, w.name(),
-                                kind.id, run, opts.runs());
-                        LoadOptions lo = base.withConnect(s.connectString()).withOp(w.op(), w.readPercent())
-                                .withLabel(label);
-                        LoadResult r = LoadGenerator.run(lo, progress, s::cpuNanos);
-                        if (r.errors() > 0 || r.undrained() > 0) {
-                            throw new IOException(label + ": " + r.errors() + " errors (first: " + r.firstError()
-                                    + "), " + r.undrained() + " unanswered; see " + s.logFile());
-                        }
-                        loadAverageAfter.put(r, loadAverage());
-                        loads.computeIfAbsent(w.id(), k -> new EnumMap<>(Kind.class))
-                                .computeIfAbsent(kind, k -> new ArrayList<>()).add(r);
-                        progress.println(String.format(Locale.ROOT, "%s: %,.0f ops/s, p50 %.2f ms, p99 %.2f ms,"
-                                + " p99.9 %.2f ms (load average %s)", label, r.opsPerSecond(),
-                                r.latency().p50() / 1000.0, r.latency().p99() / 1000.0, r.latency().p999() / 1000.0,
-                                loadAverageAfter.get(r)));
-                    }
-                }
-            }
+            runLoads(targets, "", opts.runs(), opts.durationSeconds(), loads);
         } finally {
             for (ServerProcess s : servers.values()) {
                 s.close();
             }
+        }
+    }
+
+    /** The three loads against three-server ensembles, clients connected to all members. */
+    private void runEnsembleLoads(ServerProcess.Settings settings, Path work)
+            throws IOException, InterruptedException {
+        Map<Kind, Ensemble> ensembles = new EnumMap<>(Kind.class);
+        try {
+            Map<Kind, Target> targets = new EnumMap<>(Kind.class);
+            for (Kind kind : Kind.values()) {
+                Ensemble e = Ensemble.create(kind, work.resolve(kind.id + "-3node-load"), settings, 3);
+                ensembles.put(kind, e);
+                progress.update("[3-node " + kind.id + "] starting three members");
+                e.startAll(Duration.ofSeconds(120));
+                progress.println("3-node " + kind.id + ": serving, modes " + e.modes());
+                targets.put(kind, new Target(e.connectString(), e::cpuNanos,
+                        work.resolve(kind.id + "-3node-load") + "/s*/server.log"));
+            }
+            runLoads(targets, " 3-node", opts.ensembleRuns(), opts.ensembleDurationSeconds(), ensembleLoads);
+        } finally {
+            for (Ensemble e : ensembles.values()) {
+                e.close();
+            }
+        }
+    }
+
+    private void runLoads(Map<Kind, Target> targets, String topology, int runs, int durationSeconds,
+            Map<String, Map<Kind, List<LoadResult>>> into) throws IOException, InterruptedException {
+        LoadOptions base = baseLoad(durationSeconds);
+        for (int run = 1; run <= runs; run++) {
+            for (Workload w : workloads()) {
+                // Alternate which server goes first, so that neither always follows the other.
+                List<Kind> order = run % 2 == 1 ? List.of(Kind.MEERKAT, Kind.ZOOKEEPER)
+                        : List.of(Kind.ZOOKEEPER, Kind.MEERKAT);
+                for (Kind kind : order) {
+                    Target s = targets.get(kind);
+                    step++;
+                    String label = String.format(Locale.ROOT, "%d/%d %s%s %s run %d/%d", step, steps, w.name(),
+                            topology, kind.id, run, runs);
+                    LoadOptions lo = base.withConnect(s.connect()).withOp(w.op(), w.readPercent())
+                            .withLabel(label);
+                    LoadResult r = LoadGenerator.run(lo, progress, s.cpuNanos());
+                    if (r.errors() > 0 || r.undrained() > 0) {
+                        throw new IOException(label + ": " + r.errors() + " errors (first: " + r.firstError()
+                                + "), " + r.undrained() + " unanswered; see " + s.logs());
+                    }
+                    loadAverageAfter.put(r, loadAverage());
+                    into.computeIfAbsent(w.id(), k -> new EnumMap<>(Kind.class))
+                            .computeIfAbsent(kind, k -> new ArrayList<>()).add(r);
+                    progress.println(String.format(Locale.ROOT, "%s: %,.0f ops/s, p50 %.2f ms, p99 %.2f ms,"
+                            + " p99.9 %.2f ms (load average %s)", label, r.opsPerSecond(),
+                            r.latency().p50() / 1000.0, r.latency().p99() / 1000.0, r.latency().p999() / 1000.0,
+                            loadAverageAfter.get(r)));
+                }
+            }
+        }
+    }
+
+    /**
+     * The failover gap of a fresh three-server ensemble of {@code kind} with {@code tickTime}:
+     * {@link CompareOptions#failovers()} leader kills, see {@link FailoverGap}.
+     */
+    private List<FailoverGap.Sample> failover(Kind kind, ServerProcess.Settings base, int tickTime, Path work)
+            throws IOException, InterruptedException {
+        step++;
+        String label = step + "/" + steps + " failover 3-node " + kind.id + " tickTime=" + tickTime;
+        ServerProcess.Settings settings = new ServerProcess.Settings(base.java(), base.classpath(), base.heap(),
+                tickTime, base.snapCount(), base.extraConfig());
+        Path dir = work.resolve(kind.id + "-3node-failover-tick" + tickTime);
+        try (Ensemble e = Ensemble.create(kind, dir, settings, 3)) {
+            progress.update("[" + label + "] starting three members");
+            e.startAll(Duration.ofSeconds(120));
+            // a gap or rejoin this long is a failure, not a figure
+            Duration timeout = Duration.ofMillis(Math.max(60_000, 30L * tickTime * Ensemble.INIT_LIMIT));
+            List<FailoverGap.Sample> samples = new ArrayList<>();
+            new FailoverGap(e, FailoverGap.officialClient(), timeout).run(opts.failovers(), s -> {
+                samples.add(s);
+                progress.println(String.format(Locale.ROOT, "%s kill %d/%d: leader %d killed, survivors serving"
+                        + " after %.0f ms, first write after %.0f ms (%d failed writes %s), new leader %d, rejoined"
+                        + " in %.0f ms", label, samples.size(), opts.failovers(), s.killed(), s.electedMs(),
+                        s.gapMs(), s.failedWrites(), s.errors(), s.newLeader(), s.rejoinMs()));
+            });
+            return samples;
+        } catch (IOException ex) {
+            throw new IOException(label + ": " + ex.getMessage() + " (logs in " + dir + ")", ex);
         }
     }
 
@@ -338,6 +435,23 @@ public final class Compare {
         return POPULATE_ROOT + "/n" + String.format(Locale.ROOT, "%07d", k);
     }
 
+    private String topology() {
+        return opts.nodes().contains(1) ? (opts.nodes().contains(3) ? "standalone and 3-node" : "standalone")
+                : "3-node";
+    }
+
+    private String runsNote() {
+        List<String> parts = new ArrayList<>();
+        if (opts.nodes().contains(1)) {
+            parts.add(String.format(Locale.ROOT, "%d runs (%d s each)", opts.runs(), opts.durationSeconds()));
+        }
+        if (opts.nodes().contains(3)) {
+            parts.add(String.format(Locale.ROOT, "%d 3-node runs (%d s), %d failovers", opts.ensembleRuns(),
+                    opts.ensembleDurationSeconds(), opts.failovers()));
+        }
+        return String.join(", ", parts);
+    }
+
     /** Whether the servers fsync: yes unless a diagnostic run turned it off for both. */
     private boolean forceSync() {
         boolean on = true;
@@ -356,27 +470,58 @@ public final class Compare {
 
     List<Metric> metrics() {
         List<Metric> m = new ArrayList<>();
-        addLoadMetrics(m);
+        addLoadMetrics(m, loads, "standalone");
         if (!durability.isEmpty()) {
             addDurabilityMetrics(m);
         }
+        addLoadMetrics(m, ensembleLoads, "3-node");
+        addFailoverMetrics(m, failovers, opts.tickTime());
         return m;
     }
 
-    private void addLoadMetrics(List<Metric> all) {
+    private static void addLoadMetrics(List<Metric> all, Map<String, Map<Kind, List<LoadResult>>> from,
+            String topology) {
         List<Metric> m = new ArrayList<>();
-        m.add(load("write ops/s standalone", "write", LoadResult::opsPerSecond, true, 2.0));
-        m.add(load("read ops/s standalone", "read", LoadResult::opsPerSecond, true, 1.5));
-        m.add(load("mixed 90/10 ops/s standalone", "mixed", LoadResult::opsPerSecond, true, Double.NaN));
-        m.add(load("write p50 latency us standalone", "write", r -> r.latency().p50(), false, Double.NaN));
-        m.add(load("write p99 latency us standalone", "write", r -> r.latency().p99(), false, 0.5));
-        m.add(load("write p999 latency us standalone", "write", r -> r.latency().p999(), false, Double.NaN));
-        m.add(load("read p99 latency us standalone", "read", r -> r.latency().p99(), false, 0.5));
-        m.add(load("write server CPU us per op standalone", "write", LoadResult::serverCpuMicrosPerOp, false,
+        m.add(load(from, "write ops/s " + topology, "write", LoadResult::opsPerSecond, true, 2.0));
+        m.add(load(from, "read ops/s " + topology, "read", LoadResult::opsPerSecond, true, 1.5));
+        m.add(load(from, "mixed 90/10 ops/s " + topology, "mixed", LoadResult::opsPerSecond, true, Double.NaN));
+        m.add(load(from, "write p50 latency us " + topology, "write", r -> r.latency().p50(), false, Double.NaN));
+        m.add(load(from, "write p99 latency us " + topology, "write", r -> r.latency().p99(), false, 0.5));
+        m.add(load(from, "write p999 latency us " + topology, "write", r -> r.latency().p999(), false, Double.NaN));
+        m.add(load(from, "read p99 latency us " + topology, "read", r -> r.latency().p99(), false, 0.5));
+        m.add(load(from, "write server CPU us per op " + topology, "write", LoadResult::serverCpuMicrosPerOp, false,
                 Double.NaN));
-        m.add(load("read server CPU us per op standalone", "read", LoadResult::serverCpuMicrosPerOp, false,
+        m.add(load(from, "read server CPU us per op " + topology, "read", LoadResult::serverCpuMicrosPerOp, false,
                 Double.NaN));
         m.stream().filter(x -> x != null).forEach(all::add);
+    }
+
+    /**
+     * {@code failover gap ms 3-node} (median) and {@code failover gap max ms 3-node} per tickTime;
+     * a tickTime other than {@code mainTickTime} is named in the metric.
+     */
+    static void addFailoverMetrics(List<Metric> m, Map<Integer, Map<Kind, List<FailoverGap.Sample>>> from,
+            int mainTickTime) {
+        for (Map.Entry<Integer, Map<Kind, List<FailoverGap.Sample>>> e : from.entrySet()) {
+            List<FailoverGap.Sample> mk = e.getValue().get(Kind.MEERKAT);
+            List<FailoverGap.Sample> zk = e.getValue().get(Kind.ZOOKEEPER);
+            if (mk == null || zk == null || mk.isEmpty() || zk.isEmpty()) {
+                continue;
+            }
+            String suffix = e.getKey() == mainTickTime ? "" : " tickTime=" + e.getKey();
+            double[] a = FailoverGap.medianAndMaxMs(mk);
+            double[] b = FailoverGap.medianAndMaxMs(zk);
+            m.add(new Metric("failover gap ms 3-node" + suffix, a[0], b[0], false, 0.5));
+            m.add(new Metric("failover gap max ms 3-node" + suffix, a[1], b[1], false, Double.NaN));
+            // the server side of the gap: from the kill until srvr shows the survivors serving
+            double ea = Compare.median(mk.stream().mapToDouble(FailoverGap.Sample::electedMs)
+                    .filter(x -> !Double.isNaN(x)).toArray());
+            double eb = Compare.median(zk.stream().mapToDouble(FailoverGap.Sample::electedMs)
+                    .filter(x -> !Double.isNaN(x)).toArray());
+            if (!Double.isNaN(ea) && !Double.isNaN(eb)) {
+                m.add(new Metric("failover to serving survivors ms 3-node" + suffix, ea, eb, false, Double.NaN));
+            }
+        }
     }
 
     private void addDurabilityMetrics(List<Metric> m) {
@@ -391,7 +536,8 @@ public final class Compare {
     }
 
     /** The metric from the median of the runs, or null if the load was not run. */
-    private Metric load(String name, String workload, ToDoubleFunction<LoadResult> f, boolean higher, double goal) {
+    private static Metric load(Map<String, Map<Kind, List<LoadResult>>> loads, String name, String workload,
+            ToDoubleFunction<LoadResult> f, boolean higher, double goal) {
         Map<Kind, List<LoadResult>> byKind = loads.get(workload);
         if (byKind == null) {
             return null;
@@ -439,6 +585,14 @@ public final class Compare {
         s.put("forceSync", forceSync());
         s.put("extraConfig", new ArrayList<Object>(opts.extraConfig()));
         s.put("loads", new ArrayList<Object>(opts.loads()));
+        s.put("nodes", new ArrayList<Object>(opts.nodes()));
+        s.put("ensembleRuns", opts.ensembleRuns());
+        s.put("ensembleDurationSeconds", opts.ensembleDurationSeconds());
+        s.put("ensembleInitLimit", Ensemble.INIT_LIMIT);
+        s.put("ensembleSyncLimit", Ensemble.SYNC_LIMIT);
+        s.put("failovers", opts.failovers());
+        s.put("failoverTickTimes", new ArrayList<Object>(opts.failoverTickTimes()));
+        s.put("failoverSessionTimeoutMs", FailoverGap.SESSION_TIMEOUT_MS);
         s.put("statistic", "median over runs");
         d.put("settings", s);
         List<Object> ms = new ArrayList<>();
@@ -446,6 +600,28 @@ public final class Compare {
             ms.add(m.toMap());
         }
         d.put("metrics", ms);
+        d.put("loads", loadsDocument(loads));
+        d.put("loads3Node", loadsDocument(ensembleLoads));
+        Map<String, Object> dm = new LinkedHashMap<>();
+        for (Map.Entry<Kind, Durability> e : durability.entrySet()) {
+            dm.put(e.getKey().id, e.getValue().toMap(opts.znodes()));
+        }
+        d.put("memoryAndRestart", dm);
+        Map<String, Object> fo = new LinkedHashMap<>();
+        for (Map.Entry<Integer, Map<Kind, List<FailoverGap.Sample>>> e : failovers.entrySet()) {
+            Map<String, Object> byKind = new LinkedHashMap<>();
+            for (Map.Entry<Kind, List<FailoverGap.Sample>> k : e.getValue().entrySet()) {
+                List<Object> samples = new ArrayList<>();
+                k.getValue().forEach(x -> samples.add(x.toMap()));
+                byKind.put(k.getKey().id, samples);
+            }
+            fo.put("tickTime=" + e.getKey(), byKind);
+        }
+        d.put("failover3Node", fo);
+        return d;
+    }
+
+    private Map<String, Object> loadsDocument(Map<String, Map<Kind, List<LoadResult>>> loads) {
         Map<String, Object> l = new LinkedHashMap<>();
         for (Map.Entry<String, Map<Kind, List<LoadResult>>> e : loads.entrySet()) {
             Map<String, Object> byKind = new LinkedHashMap<>();
@@ -460,13 +636,7 @@ public final class Compare {
             }
             l.put(e.getKey(), byKind);
         }
-        d.put("loads", l);
-        Map<String, Object> dm = new LinkedHashMap<>();
-        for (Map.Entry<Kind, Durability> e : durability.entrySet()) {
-            dm.put(e.getKey().id, e.getValue().toMap(opts.znodes()));
-        }
-        d.put("memoryAndRestart", dm);
-        return d;
+        return l;
     }
 
     /** What the figures depend on: CPUs, memory, the file system the servers write to, the JVM. */

@@ -30,19 +30,22 @@ import java.util.regex.Pattern;
  */
 public final class ServerProcess implements AutoCloseable {
 
-    /** Which server, and the main class that runs it standalone. */
+    /** Which server, and the main classes that run it standalone and as an ensemble member. */
     public enum Kind {
-        MEERKAT("meerkat", "Meerkat", "dev.meerkat.server.ServerMain"),
-        ZOOKEEPER("zookeeper", "ZooKeeper 3.9.5", "org.apache.zookeeper.server.ZooKeeperServerMain");
+        MEERKAT("meerkat", "Meerkat", "dev.meerkat.server.ServerMain", "dev.meerkat.server.ServerMain"),
+        ZOOKEEPER("zookeeper", "ZooKeeper 3.9.5", "org.apache.zookeeper.server.ZooKeeperServerMain",
+                "org.apache.zookeeper.server.quorum.QuorumPeerMain");
 
         public final String id;
         public final String display;
         final String mainClass;
+        final String memberMainClass;
 
-        Kind(String id, String display, String mainClass) {
+        Kind(String id, String display, String mainClass, String memberMainClass) {
             this.id = id;
             this.display = display;
             this.mainClass = mainClass;
+            this.memberMainClass = memberMainClass;
         }
     }
 
@@ -93,26 +96,91 @@ public final class ServerProcess implements AutoCloseable {
     private final int port;
     private final Path config;
     private final Path log;
+    private final String mainClass;
+    private final int memberId;
     private Process process;
     private int starts;
 
-    private ServerProcess(Kind kind, Path dir, Settings settings, int port) throws IOException {
+    private ServerProcess(Kind kind, Path dir, Settings settings, int port, int memberId, List<String> ensemble)
+            throws IOException {
         this.kind = kind;
         this.dir = dir;
         this.settings = settings;
         this.port = port;
+        this.memberId = memberId;
+        this.mainClass = memberId > 0 ? kind.memberMainClass : kind.mainClass;
         Files.createDirectories(dir.resolve("data"));
         this.config = dir.resolve("zoo.cfg");
         this.log = dir.resolve("server.log");
-        Files.writeString(config, configText(dir.resolve("data"), port, settings), StandardCharsets.UTF_8);
+        if (memberId > 0) {
+            Files.writeString(dir.resolve("data").resolve("myid"), memberId + "\n", StandardCharsets.UTF_8);
+        }
+        Files.writeString(config, configText(dir.resolve("data"), port, settings, ensemble), StandardCharsets.UTF_8);
     }
 
     /** Prepares (does not start) a server in {@code dir}, which gets zoo.cfg, data/ and server.log. */
     public static ServerProcess create(Kind kind, Path dir, Settings settings) throws IOException {
-        return new ServerProcess(kind, dir, settings, freePort());
+        return new ServerProcess(kind, dir, settings, freePort(), 0, List.of());
+    }
+
+    /**
+     * Prepares (does not start) member {@code id} of an ensemble in {@code dir}: as
+     * {@link #create}, plus data/myid and the ensemble's lines ({@link #ensembleLines}) in zoo.cfg,
+     * run by the kind's quorum main class.
+     */
+    public static ServerProcess createMember(Kind kind, Path dir, Settings settings, int id, int clientPort,
+            List<String> ensembleLines) throws IOException {
+        if (id <= 0) {
+            throw new IllegalArgumentException("member ids start at 1");
+        }
+        return new ServerProcess(kind, dir, settings, clientPort, id, ensembleLines);
+    }
+
+    /**
+     * The zoo.cfg lines every member of an ensemble shares: ZooKeeper's sample initLimit and
+     * syncLimit (in ticks), srvr among the four-letter words (to find the leader), and one
+     * {@code server.N=127.0.0.1:quorumPort:electionPort} per member, on free ports.
+     */
+    public static List<String> ensembleLines(int members, int initLimit, int syncLimit) throws IOException {
+        return ensembleLines(initLimit, syncLimit, freePorts(2 * members));
+    }
+
+    /** As above, with the quorum and election ports given: two per member, in member order. */
+    static List<String> ensembleLines(int initLimit, int syncLimit, int[] ports) {
+        List<String> lines = new ArrayList<>();
+        lines.add("initLimit=" + initLimit);
+        lines.add("syncLimit=" + syncLimit);
+        lines.add("4lw.commands.whitelist=srvr,stat,mntr,ruok");
+        for (int id = 1; id <= ports.length / 2; id++) {
+            lines.add("server." + id + "=127.0.0.1:" + ports[2 * id - 2] + ":" + ports[2 * id - 1]);
+        }
+        return lines;
+    }
+
+    /** {@code n} distinct free ports: all sockets stay open until every port is chosen. */
+    static int[] freePorts(int n) throws IOException {
+        List<ServerSocket> open = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int k = 0; k < n; k++) {
+                ServerSocket s = new ServerSocket(0);
+                s.setReuseAddress(true);
+                open.add(s);
+                ports[k] = s.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : open) {
+                s.close();
+            }
+        }
     }
 
     static String configText(Path dataDir, int port, Settings s) {
+        return configText(dataDir, port, s, List.of());
+    }
+
+    static String configText(Path dataDir, int port, Settings s, List<String> ensemble) {
         Map<String, String> cfg = new LinkedHashMap<>();
         cfg.put("tickTime", Integer.toString(s.tickTime()));
         cfg.put("dataDir", dataDir.toAbsolutePath().toString());
@@ -123,7 +191,9 @@ public final class ServerProcess implements AutoCloseable {
         cfg.put("snapCount", Integer.toString(s.snapCount()));
         // 64 MB, both servers' default
         cfg.put("preAllocSize", "65536");
-        for (String line : s.extraConfig()) {
+        List<String> lines = new ArrayList<>(ensemble);
+        lines.addAll(s.extraConfig());
+        for (String line : lines) {
             int eq = line.indexOf('=');
             cfg.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
         }
@@ -132,7 +202,7 @@ public final class ServerProcess implements AutoCloseable {
         return sb.toString();
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             s.setReuseAddress(true);
             return s.getLocalPort();
@@ -177,7 +247,7 @@ public final class ServerProcess implements AutoCloseable {
         cmd.addAll(settings.jvmOptions());
         cmd.add("-cp");
         cmd.add(settings.classpath());
-        cmd.add(kind.mainClass);
+        cmd.add(mainClass);
         cmd.add(config.toAbsolutePath().toString());
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -217,6 +287,65 @@ public final class ServerProcess implements AutoCloseable {
         }
         throw new IOException(kind.display + " did not answer within " + timeout.toSeconds() + " s; see " + log
                 + "\n" + tail());
+    }
+
+    /** The member id, or 0 for a standalone server. */
+    public int memberId() {
+        return memberId;
+    }
+
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /**
+     * What {@code srvr} says of the server's role: leader, follower, standalone, or observer once
+     * it serves; "looking" while it does not (both servers answer srvr then, with different
+     * words); "down" when nothing answers on its port.
+     */
+    public String mode() {
+        String srvr;
+        try {
+            srvr = fourLetterWord("srvr");
+        } catch (IOException e) {
+            return "down";
+        }
+        int at = srvr.indexOf("Mode: ");
+        if (at < 0) {
+            return "looking";
+        }
+        int end = srvr.indexOf('\n', at);
+        return srvr.substring(at + 6, end < 0 ? srvr.length() : end).trim();
+    }
+
+    /** Sends a four-letter word and returns the whole answer (the server closes the connection). */
+    public String fourLetterWord(String word) throws IOException {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(address(), 1000);
+            s.setSoTimeout(2000);
+            s.getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * SIGKILL, as a crash: no clean shutdown. Waits for the JVM to be gone.
+     *
+     * @return System.nanoTime() just before the signal
+     */
+    public synchronized long kill9() throws InterruptedException {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            throw new IllegalStateException(kind.display + " is not running");
+        }
+        long t = System.nanoTime();
+        p.destroyForcibly();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(kind.display + " still runs 30 s after SIGKILL");
+        }
+        LIVE.remove(this);
+        return t;
     }
 
     public long pid() {
