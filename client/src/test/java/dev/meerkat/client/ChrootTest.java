@@ -1,5 +1,7 @@
 package dev.meerkat.client;
 
+import dev.meerkat.testkit.TcpProxy;
+
 import dev.meerkat.protocol.Code;
 import dev.meerkat.protocol.CreateMode;
 import org.junit.jupiter.api.Test;

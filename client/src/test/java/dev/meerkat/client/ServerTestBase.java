@@ -1,5 +1,8 @@
 package dev.meerkat.client;
 
+import dev.meerkat.testkit.TcpProxy;
+import dev.meerkat.testkit.TestServer;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;

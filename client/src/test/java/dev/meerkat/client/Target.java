@@ -1,5 +1,8 @@
 package dev.meerkat.client;
 
+import dev.meerkat.testkit.InProcessZooKeeper;
+import dev.meerkat.testkit.TestServer;
+
 import dev.meerkat.server.EmbeddedMeerkat;
 
 /**

@@ -2,12 +2,12 @@ package dev.meerkat.server;
 
 import dev.meerkat.server.config.ServerConfig;
 import dev.meerkat.server.quorum.EnsembleServer;
+import dev.meerkat.server.quorum.LoopbackPeers;
 import dev.meerkat.server.quorum.QuorumConfig;
 import dev.meerkat.server.zab.Role;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +37,8 @@ import java.util.stream.Stream;
 public final class EmbeddedEnsemble implements AutoCloseable {
     /** The members' ZAB tick: short, so that elections in tests take milliseconds. */
     private static final int ZAB_TICK_MS = 10;
+    private static final int PLACEHOLDER_PORT = 1;
+    private final LoopbackPeers networks = new LoopbackPeers();
 
     private final int tickTime;
     private final Path root;
@@ -76,17 +78,10 @@ public final class EmbeddedEnsemble implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // Every port is picked by the kernel when it is bound (see LoopbackPeers), so these are
+        // only placeholders in each member's configuration.
         for (int id = 1; id <= voters + observers; id++) {
-            peers.put(id, new QuorumConfig.Peer(id, "127.0.0.1", freePort(), freePort(), id > voters));
-            clientPorts.put(id, freePort());
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            peers.put(id, new QuorumConfig.Peer(id, "127.0.0.1", PLACEHOLDER_PORT, PLACEHOLDER_PORT, id > voters));
         }
     }
 
@@ -100,7 +95,7 @@ public final class EmbeddedEnsemble implements AutoCloseable {
     private ServerConfig config(int id) {
         ServerConfig.Builder b = settings.apply(ServerConfig.builder())
                 .tickTime(tickTime)
-                .clientPort(clientPorts.get(id))
+                .clientPort(clientPorts.getOrDefault(id, 0))
                 .clientPortAddress("127.0.0.1")
                 .preAllocSizeKb(1024)
                 .dataDir(root.resolve("s" + id));
@@ -119,7 +114,20 @@ public final class EmbeddedEnsemble implements AutoCloseable {
         try {
             ServerConfig config = config(id);
             QuorumConfig q = QuorumConfig.of(config, id, peers, ZAB_TICK_MS);
-            running.put(id, EnsembleServer.start(config, q));
+            EnsembleServer member;
+            try {
+                member = EnsembleServer.start(config, q, networks);
+            } catch (Exception e) {
+                if (!clientPorts.containsKey(id)) {
+                    throw e;
+                }
+                // its old client port was taken while it was down: a new one (connect strings change)
+                clientPorts.remove(id);
+                config = config(id);
+                member = EnsembleServer.start(config, QuorumConfig.of(config, id, peers, ZAB_TICK_MS), networks);
+            }
+            clientPorts.put(id, member.clientPort());
+            running.put(id, member);
         } catch (Exception e) {
             throw new IllegalStateException("member " + id + " did not start", e);
         }

@@ -45,7 +45,8 @@ public final class MeerkatServer implements AutoCloseable {
         try {
             this.listener = new ClientListener(config, processor,
                     new FourLetterWords(config, processor, STANDALONE_CONF_SERVER_ID));
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (Exception e) {
+            // also a BindException, which Netty throws unchecked
             processor.close();
             durability.close();
             throw e;

@@ -1,6 +1,6 @@
 package dev.meerkat.recipes;
 
-import dev.meerkat.client.TcpProxy;
+import dev.meerkat.testkit.TcpProxy;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.meerkat.recipes;
 
-import dev.meerkat.client.TcpProxy;
-import dev.meerkat.client.TestServer;
+import dev.meerkat.testkit.TcpProxy;
+import dev.meerkat.testkit.TestServer;
 
 import dev.meerkat.client.ClientOptions;
 import dev.meerkat.client.ConnectionState;

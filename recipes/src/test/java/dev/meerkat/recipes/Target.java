@@ -1,7 +1,7 @@
 package dev.meerkat.recipes;
 
-import dev.meerkat.client.InProcessZooKeeper;
-import dev.meerkat.client.TestServer;
+import dev.meerkat.testkit.InProcessZooKeeper;
+import dev.meerkat.testkit.TestServer;
 
 import dev.meerkat.server.EmbeddedEnsemble;
 import dev.meerkat.server.EmbeddedMeerkat;

@@ -46,7 +46,8 @@ public final class ClientListener implements AutoCloseable {
                 : new InetSocketAddress(config.clientPortAddress(), config.clientPort());
         try {
             serverChannel = b.bind(address).sync().channel();
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (Exception e) {
+            // also a BindException, which Netty throws unchecked
             boss.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
             throw e;

@@ -64,7 +64,8 @@ public final class EnsembleServer implements AutoCloseable {
             network.start();
             this.listener = new ClientListener(config, processor, new FourLetterWords(config, processor, quorum.myid(),
                     this::mode));
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (Exception e) {
+            // also a BindException, which Netty throws unchecked
             network.close();
             peer.close();
             processor.close();

@@ -131,7 +131,8 @@ public final class PeerNetwork implements AutoCloseable {
                 });
         try {
             serverChannel = b.bind(bindAddress).sync().channel();
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (Exception e) {
+            // Netty rethrows a BindException unchecked: catch everything so that nothing is left running
             close();
             throw e;
         }

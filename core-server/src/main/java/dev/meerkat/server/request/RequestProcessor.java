@@ -1163,8 +1163,19 @@ public final class RequestProcessor implements AutoCloseable {
         lastProposedZxid = tree.lastProcessedZxid();
         if (ensemble.leads()) {
             long now = now();
+            List<Long> closing = new ArrayList<>();
             for (Session s : sessions.sessions()) {
-                sessions.touch(s.id(), now);
+                if (s.isClosing()) {
+                    closing.add(s.id());
+                } else {
+                    sessions.touch(s.id(), now);
+                }
+            }
+            // This server decided to close them while it led before, and lost the lead before the
+            // close committed: decide it again, or they would never expire.
+            for (long sid : closing) {
+                propose(new TxnHeader(sid, 0, ensemble.nextZxid(), System.currentTimeMillis(), OpCode.CLOSE_SESSION),
+                        new CloseSessionTxn());
             }
         }
         List<Runnable> held = new ArrayList<>(heldForwards);

@@ -259,6 +259,9 @@ class WatchCompatTest extends CompatTestBase {
         zk.getData("/n", event -> seen.add("event"), null);
 
         writer.setData("/n", bytes("new"), -1);
+        // The writer may be on another server of an ensemble: a sync makes this session's server
+        // catch up with the write (its reply comes after the event, which is the point here).
+        zk.sync("/n", (rc, path, ctx) -> { }, null);
         CountDownLatch read = new CountDownLatch(1);
         zk.getData("/n", false, (rc, path, ctx, data, stat) -> {
             seen.add("read " + new String(data));

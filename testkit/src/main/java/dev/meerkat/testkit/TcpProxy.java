@@ -1,4 +1,4 @@
-package dev.meerkat.client;
+package dev.meerkat.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;

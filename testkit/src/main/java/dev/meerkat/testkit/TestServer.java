@@ -1,4 +1,4 @@
-package dev.meerkat.client;
+package dev.meerkat.testkit;
 
 /** A server the tests talk to, on a loopback port of its own. */
 public interface TestServer extends AutoCloseable {

@@ -1,4 +1,4 @@
-package dev.meerkat.client;
+package dev.meerkat.testkit;
 
 import org.apache.zookeeper.server.ServerCnxnFactory;
 import org.apache.zookeeper.server.ZooKeeperServer;
@@ -34,7 +34,7 @@ public final class InProcessZooKeeper implements TestServer {
         ServerCnxnFactory factory = null;
         boolean started = false;
         try {
-            dir = Files.createTempDirectory("zk-client-test-");
+            dir = Files.createTempDirectory("zk-test-");
             File data = dir.toFile();
             server = new ZooKeeperServer(data, data, tickTime);
             factory = ServerCnxnFactory.createFactory(new InetSocketAddress("127.0.0.1", 0), 100);
