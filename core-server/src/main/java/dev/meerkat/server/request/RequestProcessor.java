@@ -183,6 +183,8 @@ public final class RequestProcessor implements AutoCloseable {
     public void joinEnsemble(EnsembleMember member) {
         this.ensemble = member;
         this.open = false;
+        // several members may share a process (tests, EmbeddedEnsemble): say whose thread it is
+        thread.setName("meerkat-request-processor-" + member.myid());
     }
 
     /** Sets what runs on the processor thread after every batch of tasks. Call before {@link #start}. */

@@ -109,6 +109,8 @@ class AclCompatTest extends CompatTestBase {
         ZooKeeper anonymous = connect();
         ZooKeeper wrongPassword = connectAs("alice:guess");
         alice.create("/private", bytes("mine"), acls(digest(Perms.ALL, "alice:secret")), CreateMode.PERSISTENT);
+        quiesce(anonymous);
+        quiesce(wrongPassword);
 
         assertThat(alice.getData("/private", false, null)).isEqualTo(bytes("mine"));
         assertThat(failure(() -> anonymous.getData("/private", false, null)).code()).isEqualTo(Code.NOAUTH);
@@ -122,6 +124,7 @@ class AclCompatTest extends CompatTestBase {
         ZooKeeper alice = connectAs("alice:secret");
         ZooKeeper anonymous = connect();
         alice.create("/private", null, acls(digest(Perms.ALL, "alice:secret")), CreateMode.PERSISTENT);
+        quiesce(anonymous);
 
         assertThat(failure(() -> anonymous.exists("/private", false)).code()).isEqualTo(Code.NOAUTH);
         assertThat(anonymous.exists("/private/missing", false)).isNull();
@@ -157,6 +160,7 @@ class AclCompatTest extends CompatTestBase {
 
         zk.create("/mine", null, acls(acl(Perms.READ | Perms.WRITE, "auth", ""), acl(Perms.READ, "world", "anyone")),
                 CreateMode.PERSISTENT);
+        quiesce(superUser);
 
         assertThat(superUser.getACL("/mine", new Stat())).containsExactly(
                 digest(Perms.READ | Perms.WRITE, "alice:secret"), acl(Perms.READ, "world", "anyone"));
@@ -358,6 +362,7 @@ class AclCompatTest extends CompatTestBase {
         alice.create("/private", null, acls(digest(Perms.ALL, "alice:secret")), CreateMode.PERSISTENT);
         alice.create("/public", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         EventRecorder watcher = new EventRecorder();
+        quiesce(outsider);
         outsider.addWatch("/", watcher, AddWatchMode.PERSISTENT_RECURSIVE);
 
         alice.setData("/private", bytes("secret change"), -1);
@@ -439,6 +444,7 @@ class AclCompatTest extends CompatTestBase {
         zk.create("/extra-bits", null, acls(acl(63, "world", "anyone")), CreateMode.PERSISTENT);
         zk.create("/no-perms", null, acls(acl(0, "world", "anyone")), CreateMode.PERSISTENT);
         zk.create("/trailing-colon", null, acls(acl(Perms.ALL, "digest", "user:hash:")), CreateMode.PERSISTENT);
+        quiesce(root);
 
         assertThat(failure(() -> zk.getData("/v6", false, null)).code()).as("an IPv4 client").isEqualTo(Code.NOAUTH);
         assertThat(zk.getACL("/extra-bits", new Stat())).containsExactly(acl(63, "world", "anyone"));

@@ -177,6 +177,9 @@ abstract class CompatTestBase {
      * Returns once every event the server sent {@code zk} before now has been handed to its
      * watchers. A sync's reply follows, on the same connection, every notification sent before it,
      * and its callback runs on the client's event thread after those notifications' watchers.
+     * It also makes {@code zk}'s server catch up with every write committed before: on an ensemble a
+     * client on another member may not see another client's write yet (ZooKeeper promises no more),
+     * so a test that reads or watches what another client wrote quiesces the reader first.
      */
     static void quiesce(ZooKeeper zk) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);

@@ -107,6 +107,7 @@ class DeleteCompatTest extends CompatTestBase {
         owner.create("/e", null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
 
         other.delete("/e", 0);
+        quiesce(owner);
 
         assertThat(owner.exists("/e", false)).isNull();
         assertThat(owner.getEphemerals()).isEmpty();

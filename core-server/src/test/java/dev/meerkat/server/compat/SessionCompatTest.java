@@ -51,6 +51,7 @@ class SessionCompatTest extends CompatTestBase {
         owner.create("/app/member-", null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL);
         owner.create("/leader", null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
         EventRecorder watcher = new EventRecorder();
+        quiesce(observer);
         observer.exists("/leader", watcher);
         observer.getChildren("/app", watcher);
 
@@ -185,6 +186,7 @@ class SessionCompatTest extends CompatTestBase {
         Stat created = new Stat();
         owner.create("/p/e", null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL, created);
         EventRecorder watcher = new EventRecorder();
+        quiesce(observer);
         observer.exists("/p/e", watcher);
 
         owner.close();

@@ -200,6 +200,8 @@ class WatchCompatTest extends CompatTestBase {
         writer.create("/n", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         EventRecorder watchA = new EventRecorder();
         EventRecorder watchB = new EventRecorder();
+        quiesce(a);
+        quiesce(b);
         a.getData("/n", watchA, null);
         b.exists("/n", watchB);
 

@@ -46,6 +46,7 @@ class WatchReconnectCompatTest extends CompatTestBase {
         zk.create("/private", bytes("mine"), Ids.CREATOR_ALL_ACL, CreateMode.PERSISTENT);
         zk.create("/mine", null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
         EventRecorder watcher = new EventRecorder();
+        quiesce(zk);
         zk.getData("/n", watcher, null);
         zk.getChildren("/n", watcher);
         zk.exists("/later", watcher);
