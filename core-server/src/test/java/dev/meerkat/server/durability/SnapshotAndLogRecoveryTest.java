@@ -137,7 +137,9 @@ class SnapshotAndLogRecoveryTest {
      */
     private long endWithALogTail(ZooKeeper zk, Path snapDir, int batch) throws Exception {
         long snapshotAt = -1;
-        for (int i = 0; i < 4 * SNAP_COUNT && snapshotAt < 0; i++) {
+        // Normally within SNAP_COUNT writes; on a busy machine the previous snapshot may still be
+        // being written (one at a time), which holds the next one back for a while.
+        for (int i = 0; i < 50 * SNAP_COUNT && snapshotAt < 0; i++) {
             String path = "/m/d0/tail-" + batch + "-" + i;
             byte[] data = value(path);
             Stat stat = new Stat();
