@@ -66,6 +66,13 @@ final class Election {
     }
 
     void onNotification(int from, Notification n) {
+        if (node.role() == Role.FOLLOWING && from == node.leader() && n.state() == Role.LOOKING && n.round() > round) {
+            // The leader stepped down and is electing again (a newer round than the one that made
+            // it leader, so not a late message of that election). Its process and connections
+            // live on, so nothing else would tell this follower before syncLimit ticks of silence,
+            // and its clients' writes would go to a server that drops them until then.
+            node.becomeLooking("leader " + from + " is looking again");
+        }
         if (node.role() != Role.LOOKING) {
             if (n.state() == Role.LOOKING) {
                 reply(from);

@@ -59,6 +59,25 @@ class ZabScenarioTest {
     }
 
     @Test
+    void followersLookAgainAsSoonAsTheirLeaderDoesNotWhenItFallsSilent() {
+        Cluster c = stable(3, 0);
+        c.commit(2);
+        SimServer leader = c.servingLeader();
+        // The followers' messages no longer reach the leader: it loses its quorum and steps down,
+        // while its own messages still reach them.
+        c.dropFilter = (from, env) -> env.to() == leader.id;
+        assertThat(c.runUntil(() -> leader.node.role() == Role.LOOKING, 200)).isTrue();
+        long steppedDown = c.ticks;
+        List<SimServer> followers = c.voters().stream().filter(s -> s != leader).toList();
+        assertThat(c.runUntil(() -> followers.stream().allMatch(f -> f.node.role() != Role.FOLLOWING
+                || f.node.leader() != leader.id), 20)).isTrue();
+        assertThat(c.ticks - steppedDown).as("well before syncLimit (5) ticks of silence").isLessThanOrEqualTo(2);
+        assertThat(followers).anyMatch(f -> f.node.lastLookingReason().contains("is looking again"));
+        c.dropFilter = (from, env) -> false;
+        assertThat(c.runUntil(c::allCaughtUp, 200)).isTrue();
+    }
+
+    @Test
     void aCrashedLeaderNoticedAtOnceIsReplacedFasterThanBySilence() {
         int bySilence = failoverTicks(false);
         int byNotice = failoverTicks(true);
