@@ -99,6 +99,15 @@ public final class MeerkatServer implements AutoCloseable {
             purger.shutdownNow();
         }
         listener.close();
+        if (config.snapshotOnShutdown()) {
+            try {
+                processor.snapshotNow().get(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.warn("No snapshot at shutdown; the next start replays the log instead", e);
+            }
+        }
         processor.close();
         try {
             durability.close();

@@ -101,6 +101,7 @@ public final class ServerConfig {
     private final boolean skipAcl;
     private final boolean forceSync;
     private final int preAllocSizeKb;
+    private final boolean snapshotOnShutdown;
     private final SortedMap<Integer, String> servers;
     private final int initLimit;
     private final int syncLimit;
@@ -128,6 +129,7 @@ public final class ServerConfig {
         this.skipAcl = b.skipAcl;
         this.forceSync = b.forceSync;
         this.preAllocSizeKb = b.preAllocSizeKb;
+        this.snapshotOnShutdown = b.snapshotOnShutdown;
         this.servers = Collections.unmodifiableSortedMap(new TreeMap<>(b.servers));
         this.initLimit = b.initLimit;
         this.syncLimit = b.syncLimit;
@@ -347,6 +349,15 @@ public final class ServerConfig {
         return preAllocSizeKb;
     }
 
+    /**
+     * Whether a standalone server writes a snapshot when it is stopped cleanly, so that the next
+     * start loads it instead of replaying the log since the last one. Not a zoo.cfg key; tests of
+     * recovery from snapshot plus log turn it off.
+     */
+    public boolean snapshotOnShutdown() {
+        return snapshotOnShutdown;
+    }
+
     /** {@code server.N} lines as written, by N. */
     public Map<Integer, String> servers() {
         return servers;
@@ -411,6 +422,7 @@ public final class ServerConfig {
         private boolean skipAcl = false;
         private boolean forceSync = true;
         private int preAllocSizeKb = 65536;
+        private boolean snapshotOnShutdown = true;
         private final Map<Integer, String> servers = new TreeMap<>();
         private int initLimit = 10;
         private int syncLimit = 5;
@@ -519,6 +531,11 @@ public final class ServerConfig {
 
         public Builder preAllocSizeKb(int kib) {
             this.preAllocSizeKb = kib;
+            return this;
+        }
+
+        public Builder snapshotOnShutdown(boolean on) {
+            this.snapshotOnShutdown = on;
             return this;
         }
 

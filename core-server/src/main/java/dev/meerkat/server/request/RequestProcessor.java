@@ -337,6 +337,54 @@ public final class RequestProcessor implements AutoCloseable {
                 || txnsSinceSnapshot < snapshotThreshold) {
             return;
         }
+        startSnapshot();
+    }
+
+    /**
+     * Writes a snapshot of everything applied so far and completes once it is on disk (null if the
+     * last snapshot already holds every txn, or this processor keeps none). It runs on the
+     * processor's thread and holds every request up until the tree is walked: for a clean stop,
+     * so that the next start loads the snapshot instead of replaying the log.
+     */
+    public CompletableFuture<Path> snapshotNow() {
+        CompletableFuture<Path> result = new CompletableFuture<>();
+        queue.add(() -> {
+            try {
+                if (snapshotDir == null || (txnsSinceSnapshot == 0 && snapshot == null)) {
+                    snapshotFile.whenComplete((p, e) -> result.complete(e == null ? p : null));
+                    return;
+                }
+                finishSnapshot();
+                if (txnsSinceSnapshot > 0) {
+                    snapshotFile.handle((p, e) -> null).join();
+                    startSnapshot();
+                    finishSnapshot();
+                }
+                snapshotFile.whenComplete((p, e) -> {
+                    if (e != null) {
+                        result.completeExceptionally(e);
+                    } else {
+                        result.complete(p);
+                    }
+                });
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /** Steps the snapshot in progress to its end, waiting for the writer when it is behind. */
+    private void finishSnapshot() {
+        while (snapshot != null) {
+            stepSnapshot();
+            if (snapshot != null) {
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+            }
+        }
+    }
+
+    private void startSnapshot() {
         List<SnapshotSession> live = new ArrayList<>();
         for (Session s : sessions.sessions()) {
             if (!s.isClosing()) {

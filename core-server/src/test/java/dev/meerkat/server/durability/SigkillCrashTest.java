@@ -115,9 +115,19 @@ class SigkillCrashTest {
             }
             // Each crash after the first also checks that a log whose torn end was cut off at the
             // previous start-up is appended to and recovered correctly.
-            for (int crash = 1; crash <= CRASHES; crash++) {
+            int missed = 0;
+            for (int crash = 1; crash <= CRASHES; ) {
                 String tag = "[" + sc + ", crash " + crash + " of " + CRASHES + "] ";
                 List<Path> halfWritten = writeAndKill(tag, sc, rnd, server, dataDir.resolve("version-2"));
+                // The kill is sent the moment a half-written snapshot is seen; the snapshot may still
+                // finish before the signal lands. Such a crash is checked all the same, but another
+                // is made until one lands during a snapshot.
+                boolean landed = !sc.duringSnapshot() || !halfWritten.isEmpty();
+                if (landed) {
+                    crash++;
+                } else {
+                    assertThat(++missed).as(tag + "kills that landed after the snapshot they aimed at").isLessThan(5);
+                }
                 server = ServerProcess.start(cfg);
                 assertThat(server.recoveryLines()).as(tag + "recovery report\n" + server.output())
                         .anySatisfy(l -> assertThat(l).contains("snapshot snapshot."));
@@ -206,11 +216,6 @@ class SigkillCrashTest {
                 tag, acksAtKill, killAfterAcks, lost.get(), ackedCreates.size(), ackedSets.size(), maxAckedZxid.get(),
                 snapshotsAtKill, halfWritten.isEmpty() ? "none" : halfWritten.stream().map(Path::getFileName).toList());
         assertThat(lost.get()).as(tag + "requests were in flight when the server was killed").isGreaterThan(0);
-        if (sc.duringSnapshot()) {
-            assertThat(halfWritten)
-                    .as(tag + "a half-written snapshot is on disk after the kill, so the kill landed during a snapshot")
-                    .isNotEmpty();
-        }
         assertThat(snapshotsAtKill).as(tag + "snapshots completed before the kill").isGreaterThan(0);
         return halfWritten;
     }

@@ -66,7 +66,8 @@ class SnapshotAndLogRecoveryTest {
     @Test
     void restartsBetweenBatchesRecoverExactlyTheAcknowledgedWritesAndPurgeKeepsRecoveryWorking() throws Exception {
         List<ZooKeeper> clients = new ArrayList<>();
-        try (EmbeddedMeerkat meerkat = EmbeddedMeerkat.start(b -> b.tickTime(200).snapCount(SNAP_COUNT).snapRetainCount(3))) {
+        try (EmbeddedMeerkat meerkat = EmbeddedMeerkat.start(b -> b.tickTime(200).snapCount(SNAP_COUNT).snapRetainCount(3)
+                .snapshotOnShutdown(false))) {
             Path snapDir = meerkat.server().durability().snapshotDir();
             ZooKeeper zk = Clients.connect(meerkat.connectString(), 10_000);
             clients.add(zk);
