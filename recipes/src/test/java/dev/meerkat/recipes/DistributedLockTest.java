@@ -94,7 +94,7 @@ class DistributedLockTest extends RecipeTestBase {
 
     @Test
     void aReleaseWakesOnlyTheNextWaiterAndWaitersAreServedInArrivalOrder() throws Exception {
-        int waiters = 4;
+        int waiters = 20;
         DistributedLock holder = new DistributedLock(connect(), p("lock"));
         holder.lock();
         List<DistributedLock> locks = new ArrayList<>();
@@ -130,8 +130,8 @@ class DistributedLockTest extends RecipeTestBase {
         for (Thread t : threads) {
             t.join(WAIT.toMillis());
         }
-        assertThat(order).containsExactly(0, 1, 2, 3);
-        // each of the four releases woke exactly one waiter; a herd would have woken 4+3+2+1
+        assertThat(order).containsExactlyElementsOf(java.util.stream.IntStream.range(0, waiters).boxed().toList());
+        // each of the twenty releases woke exactly one waiter; a herd would have woken 20+19+...+1
         assertThat(locks.stream().mapToLong(DistributedLock::watchWakeups).sum()).isEqualTo(waiters);
         for (DistributedLock l : locks) {
             assertThat(l.watchWakeups()).isEqualTo(1);
