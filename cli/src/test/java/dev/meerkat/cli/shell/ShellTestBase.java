@@ -1,5 +1,7 @@
 package dev.meerkat.cli.shell;
 
+import dev.meerkat.testkit.TestServer;
+
 import dev.meerkat.client.MeerkatClient;
 import dev.meerkat.client.MeerkatException;
 import dev.meerkat.protocol.CreateMode;

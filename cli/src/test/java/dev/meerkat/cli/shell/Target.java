@@ -1,5 +1,8 @@
 package dev.meerkat.cli.shell;
 
+import dev.meerkat.testkit.InProcessZooKeeper;
+import dev.meerkat.testkit.TestServer;
+
 import dev.meerkat.server.EmbeddedMeerkat;
 
 /** The servers the shell's tests run against: its output must be the same for both. */
@@ -15,6 +18,11 @@ enum Target {
                 }
 
                 @Override
+                public int port() {
+                    return meerkat.port();
+                }
+
+                @Override
                 public void close() {
                     meerkat.close();
                 }
@@ -24,7 +32,7 @@ enum Target {
     ZOOKEEPER {
         @Override
         TestServer start() {
-            return InProcessZooKeeper.start();
+            return InProcessZooKeeper.start(2000);
         }
     };
 

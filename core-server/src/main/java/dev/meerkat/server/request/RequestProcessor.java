@@ -718,51 +718,54 @@ public final class RequestProcessor implements AutoCloseable {
         Slot slot = Slot.write(r);
         c.slots().add(slot);
         List<MultiOperationRecord.Op> ops = multi.ops();
+        if (answeredWithoutTxn(c, slot, ops)) {
+            return;
+        }
+        long zxid = nextZxid;
+        Txn txn = prepareMulti(zxid, c.sessionId(), c.authInfo(), ops);
+        if (txn instanceof ErrorTxn whole) {
+            // ZooKeeper cannot build the multi at all: the whole request fails, without per-op results.
+            slot.complete(Code.of(whole.err()), null, -1);
+            drain(c);
+            return;
+        }
+        List<Txn> subs = ((MultiTxn) txn).txns();
+        if (subs.stream().anyMatch(t -> t instanceof ErrorTxn)) {
+            // A standalone server answers a failed multi without logging it (no zxid is taken).
+            List<MultiResponse.Result> results = new ArrayList<>(subs.size());
+            for (Txn t : subs) {
+                results.add(MultiResponse.Result.error(((ErrorTxn) t).err()));
+            }
+            slot.complete(Code.OK, new MultiResponse(results), -1);
+            drain(c);
+            return;
+        }
+        nextZxid++;
+        log(new TxnHeader(c.sessionId(), r.header().xid(), zxid, System.currentTimeMillis(), OpCode.MULTI), txn,
+                res -> {
+                    slot.complete(Code.OK, multiResponse(ops, res), zxid);
+                    drain(c);
+                });
+    }
+
+    /**
+     * Answers a multi that needs no txn: one with a read inside (ZooKeeper cannot build it) or an
+     * empty one. True if it did.
+     */
+    private boolean answeredWithoutTxn(ClientConnection c, Slot slot, List<MultiOperationRecord.Op> ops) {
         for (MultiOperationRecord.Op op : ops) {
             if (op.type() == OpCode.GET_DATA || op.type() == OpCode.GET_CHILDREN) {
                 slot.complete(Code.MARSHALLINGERROR, null, -1);
                 drain(c);
-                return;
+                return true;
             }
         }
         if (ops.isEmpty()) {
             slot.complete(Code.OK, new MultiResponse(List.of()), -1);
             drain(c);
-            return;
+            return true;
         }
-        long zxid = nextZxid;
-        pendingChanges.beginTxn(zxid);
-        PrepView view = pendingChanges.overlay();
-        List<Txn> txns = new ArrayList<>(ops.size());
-        for (int i = 0; i < ops.size(); i++) {
-            try {
-                txns.add(prepare(view, c, ops.get(i).type(), ops.get(i).request()));
-            } catch (PrepException e) {
-                if (e.code() == Code.MARSHALLINGERROR) {
-                    // ZooKeeper cannot build the multi at all: the whole request fails, without per-op results.
-                    slot.complete(Code.MARSHALLINGERROR, null, -1);
-                    drain(c);
-                    return;
-                }
-                // ZooKeeper reports OK for the ops before the failure and RUNTIMEINCONSISTENCY after.
-                List<MultiResponse.Result> results = new ArrayList<>(ops.size());
-                for (int j = 0; j < ops.size(); j++) {
-                    int code = j < i ? Code.OK.intValue() : j == i ? e.code().intValue()
-                            : Code.RUNTIMEINCONSISTENCY.intValue();
-                    results.add(MultiResponse.Result.error(code));
-                }
-                slot.complete(Code.OK, new MultiResponse(results), -1);
-                drain(c);
-                return;
-            }
-        }
-        view.mergeInto();
-        nextZxid++;
-        log(new TxnHeader(c.sessionId(), r.header().xid(), zxid, System.currentTimeMillis(), OpCode.MULTI),
-                new MultiTxn(txns), res -> {
-                    slot.complete(Code.OK, multiResponse(ops, res), zxid);
-                    drain(c);
-                });
+        return false;
     }
 
     private static MultiResponse multiResponse(List<MultiOperationRecord.Op> ops, ProcessTxnResult res) {
@@ -964,16 +967,7 @@ public final class RequestProcessor implements AutoCloseable {
         Slot slot = Slot.write(r);
         c.slots().add(slot);
         List<MultiOperationRecord.Op> ops = multi.ops();
-        for (MultiOperationRecord.Op op : ops) {
-            if (op.type() == OpCode.GET_DATA || op.type() == OpCode.GET_CHILDREN) {
-                slot.complete(Code.MARSHALLINGERROR, null, -1);
-                drain(c);
-                return;
-            }
-        }
-        if (ops.isEmpty()) {
-            slot.complete(Code.OK, new MultiResponse(List.of()), -1);
-            drain(c);
+        if (answeredWithoutTxn(c, slot, ops)) {
             return;
         }
         expect(c.sessionId(), r.header().xid(), res -> {
@@ -1009,7 +1003,7 @@ public final class RequestProcessor implements AutoCloseable {
             sessions.setClosing(sid);
             txn = new CloseSessionTxn();
         } else if (type == OpCode.MULTI) {
-            txn = prepareMulti(zxid, sid, ids, (MultiOperationRecord) body);
+            txn = prepareMulti(zxid, sid, ids, ((MultiOperationRecord) body).ops());
         } else {
             pendingChanges.beginTxn(zxid);
             try {
@@ -1021,9 +1015,12 @@ public final class RequestProcessor implements AutoCloseable {
         propose(new TxnHeader(sid, cxid, zxid, System.currentTimeMillis(), type), txn);
     }
 
-    /** ZooKeeper's failed multi: OK for the ops before the failure, its code, RUNTIMEINCONSISTENCY after. */
-    private Txn prepareMulti(long zxid, long sid, List<Id> ids, MultiOperationRecord multi) {
-        List<MultiOperationRecord.Op> ops = multi.ops();
+    /**
+     * The txn of a multi: a MultiTxn of its ops; if one fails, ZooKeeper's failed multi (a MultiTxn
+     * of ErrorTxns: OK for the ops before the failure, its code, RUNTIMEINCONSISTENCY after); or an
+     * ErrorTxn of MARSHALLINGERROR when the multi cannot be built at all.
+     */
+    private Txn prepareMulti(long zxid, long sid, List<Id> ids, List<MultiOperationRecord.Op> ops) {
         pendingChanges.beginTxn(zxid);
         PrepView view = pendingChanges.overlay();
         List<Txn> txns = new ArrayList<>(ops.size());
