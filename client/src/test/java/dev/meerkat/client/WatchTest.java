@@ -96,15 +96,32 @@ class WatchTest extends ServerTestBase {
     void watchesRunOnTheClientsEventThreadOnly() throws Exception {
         MeerkatClient c = connect();
         await(c.create(p("n"), null, CreateMode.PERSISTENT));
-        EventRecorder watcher = new EventRecorder();
-        List<String> futureThreads = new ArrayList<>();
-
-        await(c.getData(p("n"), watcher).thenRun(() -> futureThreads.add(Thread.currentThread().getName())));
+        List<String> watchThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch inWatcher = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        await(c.getData(p("n"), e -> {
+            watchThreads.add(Thread.currentThread().getName());
+            inWatcher.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }));
         await(admin.setData(p("n"), bytes("x")));
-        watcher.next();
+        assertThat(inWatcher.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 
-        assertThat(watcher.threads).singleElement().asString().startsWith("meerkat-events-");
-        assertThat(futureThreads).containsExactly(watcher.threads.get(0));
+        // The event thread is held in the watcher, so this reply cannot complete its future before
+        // the callback below is attached (a callback attached to a completed future would run on
+        // the caller's thread, and prove nothing).
+        List<String> futureThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<Void> done = c.getData(p("n"))
+                .thenRun(() -> futureThreads.add(Thread.currentThread().getName()));
+        release.countDown();
+        await(done);
+
+        assertThat(watchThreads).singleElement().asString().startsWith("meerkat-events-");
+        assertThat(futureThreads).containsExactly(watchThreads.get(0));
     }
 
     @Test
