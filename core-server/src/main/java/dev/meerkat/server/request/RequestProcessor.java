@@ -61,8 +61,11 @@ import java.util.function.Function;
  * it was submitted; so a session's requests are answered in its xid order, reads keep their place
  * among its writes, and no lock guards the tree.
  *
- * <p>Writes go prepare → txn → apply → reply. {@link #apply} is the one place a txn meets the tree;
- * that is where the transaction log will slot in.
+ * <p>Writes go prepare → txn → durable → apply → reply. Standalone, a txn is durable once the
+ * {@link TxnSink} (the group-commit log) has fsynced it. In an ensemble ({@link #joinEnsemble}) the
+ * leader prepares every write and proposes it through the {@link EnsembleMember}, followers forward
+ * theirs, and every server applies what commits in {@link #applyCommitted}; the ZAB node lives on
+ * this same thread.
  */
 public final class RequestProcessor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RequestProcessor.class);
@@ -107,6 +110,10 @@ public final class RequestProcessor implements AutoCloseable {
     private final Set<Long> touched = new HashSet<>();
     /** The last zxid this leader proposed. */
     private long lastProposedZxid;
+    /** The zxid of the last committed txn applied (ensemble). */
+    private long lastAppliedZxid;
+    /** Work a follower sent before this leader opened; run once it has. */
+    private final List<Runnable> heldForwards = new ArrayList<>();
 
     private record Pending(int cxid, Consumer<ProcessTxnResult> then) {
     }
@@ -1115,8 +1122,6 @@ public final class RequestProcessor implements AutoCloseable {
         }
     }
 
-    private long lastAppliedZxid;
-
     /**
      * A committed txn, in zxid order (processor thread): applied to the tree, and answered if this
      * server holds the client that sent it. While the tree is still a fuzzy snapshot being replayed,
@@ -1233,9 +1238,6 @@ public final class RequestProcessor implements AutoCloseable {
     public boolean isOpen() {
         return open;
     }
-
-    /** Work a follower sent before this leader opened; run once it has. */
-    private final List<Runnable> heldForwards = new ArrayList<>();
 
     private boolean leaderReady(Runnable retry) {
         if (ensemble.leads() && open) {
