@@ -1,7 +1,6 @@
 package dev.meerkat.server.quorum;
 
 import dev.meerkat.server.config.ServerConfig;
-import dev.meerkat.server.storage.Entry;
 import dev.meerkat.server.storage.Snapshot;
 import dev.meerkat.server.storage.SnapshotCorruptException;
 import dev.meerkat.server.storage.SnapshotReader;
