@@ -1,12 +1,11 @@
 package dev.meerkat.bench.client;
 
-import dev.meerkat.bench.ArgParser;
-import dev.meerkat.bench.BenchLogging;
 import dev.meerkat.bench.Json;
 import dev.meerkat.bench.Progress;
 import dev.meerkat.bench.compare.Compare;
 import dev.meerkat.bench.compare.Metric;
 import dev.meerkat.bench.compare.ServerProcess;
+import dev.meerkat.bench.compare.SideBySideMain;
 import dev.meerkat.bench.load.LoadClient;
 import dev.meerkat.bench.load.LoadGenerator;
 import dev.meerkat.bench.load.LoadOptions;
@@ -64,34 +63,8 @@ public final class ClientCompare {
     }
 
     public static void main(String[] args) {
-        BenchLogging.init();
-        ClientCompareOptions opts;
-        try {
-            if (ArgParser.has(args, "--help", "-h")) {
-                System.out.print(ClientCompareOptions.USAGE);
-                return;
-            }
-            opts = ClientCompareOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.print(ClientCompareOptions.USAGE);
-            System.exit(2);
-            return;
-        }
-        // Ctrl-C or a kill of this JVM must not leave the server behind.
-        Runtime.getRuntime().addShutdownHook(new Thread(ServerProcess::stopAll, "stop-servers"));
-        int code = 0;
-        try {
-            new ClientCompare(opts, Progress.stderr(), System.out).run();
-        } catch (Exception e) {
-            System.err.println();
-            System.err.println("client comparison failed: " + e);
-            e.printStackTrace();
-            code = 1;
-        } finally {
-            ServerProcess.stopAll();
-        }
-        System.exit(code);
+        SideBySideMain.run(args, ClientCompareOptions.USAGE, ClientCompareOptions::parse, "client comparison",
+                opts -> new ClientCompare(opts, Progress.stderr(), System.out).run());
     }
 
     /** Runs everything; a server it started has stopped when this returns or throws. */

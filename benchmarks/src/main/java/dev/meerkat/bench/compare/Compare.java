@@ -1,6 +1,5 @@
 package dev.meerkat.bench.compare;
 
-import dev.meerkat.bench.BenchLogging;
 import dev.meerkat.bench.Json;
 import dev.meerkat.bench.Progress;
 import dev.meerkat.bench.compare.ServerProcess.Kind;
@@ -108,34 +107,8 @@ public final class Compare {
     }
 
     public static void main(String[] args) {
-        BenchLogging.init();
-        CompareOptions opts;
-        try {
-            if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-                System.out.print(CompareOptions.USAGE);
-                return;
-            }
-            opts = CompareOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.print(CompareOptions.USAGE);
-            System.exit(2);
-            return;
-        }
-        // Ctrl-C or a kill of this JVM must not leave servers behind.
-        Runtime.getRuntime().addShutdownHook(new Thread(ServerProcess::stopAll, "stop-servers"));
-        int code = 0;
-        try {
-            new Compare(opts, Progress.stderr(), System.out).run();
-        } catch (Exception e) {
-            System.err.println();
-            System.err.println("comparison failed: " + e);
-            e.printStackTrace();
-            code = 1;
-        } finally {
-            ServerProcess.stopAll();
-        }
-        System.exit(code);
+        SideBySideMain.run(args, CompareOptions.USAGE, CompareOptions::parse, "comparison",
+                opts -> new Compare(opts, Progress.stderr(), System.out).run());
     }
 
     /** Runs everything; every server it started has stopped when this returns or throws. */

@@ -1,12 +1,11 @@
 package dev.meerkat.bench.recipes;
 
-import dev.meerkat.bench.ArgParser;
-import dev.meerkat.bench.BenchLogging;
 import dev.meerkat.bench.Json;
 import dev.meerkat.bench.Progress;
 import dev.meerkat.bench.compare.Compare;
 import dev.meerkat.bench.compare.Metric;
 import dev.meerkat.bench.compare.ServerProcess;
+import dev.meerkat.bench.compare.SideBySideMain;
 import dev.meerkat.client.MeerkatClient;
 
 import java.io.IOException;
@@ -62,34 +61,8 @@ public final class LockCompare {
     }
 
     public static void main(String[] args) {
-        BenchLogging.init();
-        LockCompareOptions opts;
-        try {
-            if (ArgParser.has(args, "--help", "-h")) {
-                System.out.print(LockCompareOptions.USAGE);
-                return;
-            }
-            opts = LockCompareOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.print(LockCompareOptions.USAGE);
-            System.exit(2);
-            return;
-        }
-        // Ctrl-C or a kill of this JVM must not leave the server behind.
-        Runtime.getRuntime().addShutdownHook(new Thread(ServerProcess::stopAll, "stop-servers"));
-        int code = 0;
-        try {
-            new LockCompare(opts, Progress.stderr(), System.out).run();
-        } catch (Exception e) {
-            System.err.println();
-            System.err.println("lock comparison failed: " + e);
-            e.printStackTrace();
-            code = 1;
-        } finally {
-            ServerProcess.stopAll();
-        }
-        System.exit(code);
+        SideBySideMain.run(args, LockCompareOptions.USAGE, LockCompareOptions::parse, "lock comparison",
+                opts -> new LockCompare(opts, Progress.stderr(), System.out).run());
     }
 
     /** Runs everything; a server it started has stopped when this returns or throws. */
